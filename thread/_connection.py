@@ -25,6 +25,7 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 from nats.js.errors import KeyNotFoundError
 from nats.js.kv import KeyValue
 
+from thread._client import FastHeaderClient
 from thread._consumer import Handler, Receiver, SequenceGuard
 from thread._contracts import Contracts
 from thread._envelope import Envelope
@@ -115,7 +116,8 @@ class Thread:
     async def _connect_until_up(self) -> Client:
         while True:
             try:
-                return await nats.connect(
+                client = FastHeaderClient()
+                await client.connect(
                     self.url,
                     name=self.name,
                     allow_reconnect=True,
@@ -126,6 +128,7 @@ class Thread:
                     disconnected_cb=self._on_disconnected,
                     reconnected_cb=self._on_reconnected,
                 )
+                return client
             except (OSError, nats.errors.NoServersError):
                 await asyncio.sleep(0.2)
 

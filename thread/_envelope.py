@@ -94,6 +94,26 @@ class Envelope:
         """
         if not headers:
             raise EnvelopeError("no ce-* headers", subject=subject)
+        get = headers.get
+        id_, source, type_ = get("ce-id"), get("ce-source"), get("ce-type")
+        # The common case, kept free of per-attribute calls: it runs once for
+        # every message the thread receives. Anything odd takes the slow path,
+        # which says exactly what is wrong.
+        if id_ and source and type_ and get("ce-specversion") == SPEC_VERSION:
+            time = get("ce-time")
+            sequence = get("ce-twinseq")
+            return cls(
+                id=id_,
+                source=source,
+                type=type_,
+                time=utcnow() if time is None else _parse_time(time, subject),
+                dataschema=get("ce-dataschema"),
+                subject=get("ce-subject"),
+                sequence=_parse_sequence(sequence, subject),
+                phase=get("ce-phase"),
+                correlation_id=get("ce-correlationid"),
+                causation_id=get("ce-causationid"),
+            )
         return cls._from_attributes(
             lambda name: headers.get(f"ce-{name}"), subject=subject
         )
@@ -168,7 +188,9 @@ def _parse_time(value: str | None, subject: str | None) -> dt.datetime:
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise EnvelopeError(f"ce-time {value!r} is not RFC 3339", subject=subject)
+        raise EnvelopeError(
+            f"ce-time {value!r} is not RFC 3339", subject=subject
+        ) from None
     if parsed.tzinfo is None:
         raise EnvelopeError(f"ce-time {value!r} has no UTC offset", subject=subject)
     return parsed
@@ -177,7 +199,7 @@ def _parse_time(value: str | None, subject: str | None) -> dt.datetime:
 def _parse_sequence(value: str | None, subject: str | None) -> int | None:
     if value is None:
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise EnvelopeError(
             f"ce-twinseq {value!r} is not a whole number", subject=subject
         )

@@ -1,11 +1,11 @@
-"""The one error tree of twinweave, shared by the thread, the twins and the orchestrator.
+"""The one error tree of twinweave, shared by the thread, twins and orchestrator.
 
 ::
 
     TwinweaveError
     ├── ConfigurationError (ValueError)        a setting or argument is not usable
     ├── SubjectError (ValueError)              a subject or subject token is malformed
-    ├── EnvelopeError (ValueError)             a message is not a valid CloudEvents envelope
+    ├── EnvelopeError (ValueError)             not a valid CloudEvents envelope
     ├── ContractError (ValueError)             data does not satisfy its schema contract
     │   └── UnknownContractError (LookupError) no contract is known for a type/version
     ├── UnknownTwinError (LookupError)         no twin has that id
