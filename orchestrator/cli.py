@@ -2,26 +2,317 @@
 
 Commands of other packages (the twins' ``twin`` group, say) are found through the
 ``twinweave.commands`` entry-point group, so the orchestrator never imports a
-twin's code.
+twin's code. Any failure ends as one readable line on stderr, with exit code 2
+for an unusable argument and 1 for anything else.
 """
 
 from __future__ import annotations
 
+import asyncio
+import enum
 import logging
+import signal
 import sys
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
 
+import orjson
+import pydantic
 import typer
+from rich.console import Console
+from rich.table import Table
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
-from thread import TwinweaveError
+from orchestrator._client import OrchestratorClient, send_command
+from orchestrator._export import GraphFormat, export_graph
+from orchestrator._protocol import queries_pattern
+from orchestrator._service import Orchestrator
+from orchestrator._views import render_command_result, render_impact, render_status
+from thread import (
+    ConfigurationError,
+    ContractError,
+    SubjectError,
+    Subjects,
+    Thread,
+    ThreadSettings,
+    TwinweaveError,
+    UnknownTwinError,
+)
+
+T = TypeVar("T")
+
+_BAD_ARGUMENT = (ConfigurationError, ContractError, SubjectError, UnknownTwinError)
+_OPTION_OF = {
+    "nats_url": "--nats-url",
+    "prefix": "--prefix",
+    "request_timeout": "--timeout",
+}
+
+
+class _OneLineErrors(TyperGroup):
+    """The top-level group: every failure becomes one line and an exit code."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            result = super().main(
+                args,
+                prog_name,
+                complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
+            code = result if isinstance(result, int) else 0
+        except TyperException as exc:
+            # Usage errors; typer would draw them in a box with the usage line.
+            # A bare group prints its help and raises one with no message.
+            if message := exc.format_message():
+                typer.echo(f"error: {message}", err=True)
+            code = exc.exit_code
+        except TwinweaveError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            code = 2 if isinstance(exc, _BAD_ARGUMENT) else 1
+        except typer.Abort:
+            typer.echo("aborted", err=True)
+            code = 1
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
 
 app = typer.Typer(
     name="twinweave",
+    cls=_OneLineErrors,
     help="Federated digital twins for supply chains over a NATS digital thread.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+command_app = typer.Typer(
+    help="Send a command to one twin: twinweave command TWIN stop --days N.",
+    no_args_is_help=True,
+)
+app.add_typer(command_app, name="command")
+
+NatsUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--nats-url",
+        help="NATS server URL [default: $TWINWEAVE_NATS_URL or nats://127.0.0.1:4222]",
+        show_default=False,
+    ),
+]
+Prefix = Annotated[
+    str | None,
+    typer.Option(
+        "--prefix",
+        help="first token of every subject [default: $TWINWEAVE_PREFIX or tw]",
+        show_default=False,
+    ),
+]
+Timeout = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout",
+        help="seconds to wait for the server and each answer"
+        " [default: $TWINWEAVE_REQUEST_TIMEOUT or 2]",
+        show_default=False,
+    ),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="print JSON, not a table")]
+
+
+class LogLevel(enum.StrEnum):
+    """How much the orchestrator logs."""
+
+    DEBUG = "debug"
+    INFO = "info"
+    WARNING = "warning"
+
+
+@app.command("orchestrator")
+def orchestrator_command(
+    nats_url: NatsUrl = None,
+    prefix: Prefix = None,
+    timeout: Timeout = None,
+    log_level: Annotated[
+        LogLevel, typer.Option("--log-level", help="what to log")
+    ] = LogLevel.INFO,
+) -> None:
+    """Run the orchestrator until SIGINT or SIGTERM."""
+    settings = _settings(nats_url, prefix, timeout)
+    logging.getLogger().setLevel(log_level.upper())
+    asyncio.run(_serve(settings))
+
+
+@app.command()
+def status(
+    nats_url: NatsUrl = None,
+    prefix: Prefix = None,
+    timeout: Timeout = None,
+    as_json: AsJson = False,
+) -> None:
+    """Show every twin: phase, online or offline, day and key figures."""
+    settings = _settings(nats_url, prefix, timeout)
+    answer = asyncio.run(_ask(settings, lambda client: client.status()))
+    _show(answer, None if as_json else render_status(answer))
+
+
+@app.command()
+def graph(
+    fmt: Annotated[
+        GraphFormat, typer.Option("--format", "-f", help="what to write")
+    ] = GraphFormat.JSON,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="file to write [default: stdout]"),
+    ] = None,
+    nats_url: NatsUrl = None,
+    prefix: Prefix = None,
+    timeout: Timeout = None,
+) -> None:
+    """Export the dependency graph as node-link JSON, GraphML or DOT."""
+    settings = _settings(nats_url, prefix, timeout)
+    text = export_graph(asyncio.run(_ask(settings, lambda c: c.graph())), fmt)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigurationError("--output", f"cannot write {output}: {exc}") from exc
+
+
+@app.command()
+def impact(
+    twins: Annotated[
+        list[str], typer.Argument(help="ids of the twins that stop", show_default=False)
+    ],
+    days: Annotated[int, typer.Option("--days", "-d", min=1, help="days they stop")],
+    nats_url: NatsUrl = None,
+    prefix: Prefix = None,
+    timeout: Timeout = None,
+    as_json: AsJson = False,
+) -> None:
+    """Show which nodes run short, when, and the volume at risk if TWINS stop."""
+    settings = _settings(nats_url, prefix, timeout)
+    report = asyncio.run(_ask(settings, lambda client: client.impact(twins, days)))
+    _show(report.as_dict(), None if as_json else render_impact(report))
+
+
+@command_app.callback()
+def _command_target(
+    ctx: typer.Context,
+    twin: Annotated[str, typer.Argument(help="the twin's id", show_default=False)],
+) -> None:
+    ctx.obj = twin
+
+
+@command_app.command("stop")
+def stop_command(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option("--days", "-d", min=1, max=365)],
+    reason: Annotated[str, typer.Option("--reason")] = "planner command",
+    nats_url: NatsUrl = None,
+    prefix: Prefix = None,
+    timeout: Timeout = None,
+    as_json: AsJson = False,
+) -> None:
+    """Stop the twin's node for a number of simulated days."""
+    settings = _settings(nats_url, prefix, timeout)
+    _command(settings, str(ctx.obj), "stop", {"days": days, "reason": reason}, as_json)
+
+
+@command_app.command("resume")
+def resume_command(
+    ctx: typer.Context,
+    reason: Annotated[str, typer.Option("--reason")] = "planner command",
+    nats_url: NatsUrl = None,
+    prefix: Prefix = None,
+    timeout: Timeout = None,
+    as_json: AsJson = False,
+) -> None:
+    """Lift a stop at once."""
+    settings = _settings(nats_url, prefix, timeout)
+    _command(settings, str(ctx.obj), "resume", {"reason": reason}, as_json)
+
+
+def _command(
+    settings: ThreadSettings,
+    twin_id: str,
+    command: str,
+    data: Mapping[str, Any],
+    as_json: bool,
+) -> None:
+    async def send() -> dict[str, Any]:
+        async with _thread(settings) as thread:
+            return await send_command(
+                thread, twin_id, command, data, timeout=settings.request_timeout
+            )
+
+    result = asyncio.run(send())
+    _show(result, None if as_json else render_command_result(twin_id, command, result))
+
+
+def _settings(
+    nats_url: str | None, prefix: str | None, timeout: float | None
+) -> ThreadSettings:
+    given = {"nats_url": nats_url, "prefix": prefix, "request_timeout": timeout}
+    chosen: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    try:
+        return ThreadSettings(**chosen)
+    except pydantic.ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        field = str(error["loc"][0]) if error["loc"] else "settings"
+        name = _OPTION_OF.get(field, f"TWINWEAVE_{field.upper()}")
+        raise ConfigurationError(name, error["msg"]) from exc
+
+
+def _thread(settings: ThreadSettings, name: str = "twinweave-cli") -> Thread:
+    return Thread(
+        settings.nats_url,
+        subjects=Subjects(settings.prefix),
+        name=name,
+        connect_timeout=settings.request_timeout,
+    )
+
+
+async def _ask(
+    settings: ThreadSettings, ask: Callable[[OrchestratorClient], Awaitable[T]]
+) -> T:
+    async with _thread(settings) as thread:
+        return await ask(OrchestratorClient(thread, timeout=settings.request_timeout))
+
+
+async def _serve(settings: ThreadSettings) -> None:
+    async with (
+        _thread(settings, "twinweave-orchestrator") as thread,
+        Orchestrator(thread, settings) as orchestrator,
+    ):
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, orchestrator.stop)
+        pattern = queries_pattern(thread.subjects)
+        typer.echo(f"orchestrator answering on {pattern}; Ctrl-C stops it", err=True)
+        await orchestrator.wait_stopped()
+
+
+def _show(data: Any, table: Table | None) -> None:
+    if table is None:
+        typer.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+    else:
+        Console().print(table)
 
 
 def _add_plugins() -> None:
@@ -36,8 +327,4 @@ def main() -> None:
         level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
     _add_plugins()
-    try:
-        app()
-    except TwinweaveError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+    app()

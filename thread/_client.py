@@ -12,7 +12,7 @@ and the thread's tests exercise both paths against a real server.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from nats.aio.client import Client
 from nats.errors import BadHeaderError, BadSubjectError
@@ -31,7 +31,7 @@ _MAX_SEEN_KEYS = 256
 class FastHeaderClient(Client):
     """nats-py's client with header encoding and parsing done in fewer steps."""
 
-    _checked_keys: set[str] = set()
+    _checked_keys: ClassVar[set[str]] = set()
 
     async def _send_publish(
         self,

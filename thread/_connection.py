@@ -7,6 +7,7 @@ the orchestrator, the command line) publishes, subscribes and requests through i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from types import TracebackType
@@ -14,7 +15,6 @@ from typing import Any, Self
 
 import nats
 import orjson
-import pydantic
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
@@ -26,6 +26,7 @@ from nats.js.errors import KeyNotFoundError
 from nats.js.kv import KeyValue
 
 from thread._client import FastHeaderClient
+from thread._codec import encode
 from thread._consumer import Handler, Receiver, SequenceGuard
 from thread._contracts import Contracts
 from thread._envelope import Envelope
@@ -41,15 +42,6 @@ log = logging.getLogger(__name__)
 
 REASON_HEADER = "tw-deadletter-reason"
 ORIGINAL_SUBJECT_HEADER = "tw-original-subject"
-
-
-def encode(data: Any) -> bytes:
-    """Encode message data as JSON bytes (pydantic models included)."""
-    if isinstance(data, bytes):
-        return data
-    if isinstance(data, pydantic.BaseModel):
-        return orjson.dumps(data.model_dump(mode="json"))
-    return orjson.dumps(data)
 
 
 class Thread:
@@ -138,8 +130,19 @@ class Thread:
             return
         self._closing = True
         try:
+            # Our own subscriptions first, while the reply inbox still works: a
+            # handler finishing its last message may be waiting on a request or
+            # a JetStream acknowledgement.
+            subscriptions, self._subscriptions = self._subscriptions, []
+            for subscription in subscriptions:
+                with contextlib.suppress(nats.errors.BadSubscriptionError):
+                    await subscription.drain()
             await self._nc.drain()
-        except (nats.errors.ConnectionClosedError, nats.errors.FlushTimeoutError):
+        except (
+            nats.errors.ConnectionClosedError,
+            nats.errors.ConnectionDrainingError,
+            nats.errors.FlushTimeoutError,
+        ):
             await self._nc.close()
         log.info("left the thread as %s", self.name)
 
@@ -172,6 +175,11 @@ class Thread:
         """The KV bucket of twin manifests."""
         return self._provisioned().registry
 
+    @property
+    def schema_store(self) -> KeyValue:
+        """The KV bucket of registered schema contracts."""
+        return self._provisioned().schemas
+
     def _provisioned(self) -> Provisioned:
         if self._stores is None:
             raise ThreadUnavailableError(self.url, "not connected yet")
@@ -179,24 +187,49 @@ class Thread:
 
     # -- publishing ---------------------------------------------------------
 
-    async def publish(self, subject: str, envelope: Envelope, data: Any) -> None:
-        """Publish on core NATS: fast, at most once."""
-        await self.nc.publish(subject, encode(data), headers=envelope.to_headers())
+    async def publish(
+        self,
+        subject: str,
+        envelope: Envelope,
+        data: Any,
+        *,
+        validate: Contracts | None = None,
+    ) -> None:
+        """Publish on core NATS: fast, at most once.
 
-    async def publish_durable(self, subject: str, envelope: Envelope, data: Any) -> int:
+        With ``validate``, the data is checked against the contract the envelope
+        names before anything is sent.
+
+        Raises:
+            EncodingError: a value cannot be written without changing its meaning.
+            ContractError: with ``validate``, the data breaks its contract.
+        """
+        raw = _payload(envelope, data, validate)
+        await self.nc.publish(subject, raw, headers=envelope.to_headers())
+
+    async def publish_durable(
+        self,
+        subject: str,
+        envelope: Envelope,
+        data: Any,
+        *,
+        validate: Contracts | None = None,
+    ) -> int:
         """Publish into the event stream and wait for its acknowledgement.
 
         The envelope id is sent as ``Nats-Msg-Id``, so a retried publish is
-        stored once. Returns the stream sequence.
+        stored once. ``validate`` works as in :meth:`publish`. Returns the stream
+        sequence.
         """
+        raw = _payload(envelope, data, validate)
         headers = envelope.to_headers()
         headers["Nats-Msg-Id"] = envelope.id
-        ack = await self.js.publish(subject, encode(data), headers=headers)
+        ack = await self.js.publish(subject, raw, headers=headers)
         return ack.seq
 
     async def put_state(self, twin_id: str, envelope: Envelope, data: Any) -> int:
         """Keep ``data`` as the last-known state of ``twin_id`` in KV."""
-        payload = data.model_dump(mode="json") if hasattr(data, "model_dump") else data
+        payload = orjson.Fragment(encode(data))
         return await self.state_store.put(twin_id, envelope.to_structured(payload))
 
     async def get_state(self, twin_id: str) -> tuple[Envelope, Any] | None:
@@ -270,12 +303,15 @@ class Thread:
         *,
         durable: str | None = None,
         guard: SequenceGuard | None = None,
+        replay: bool = False,
     ) -> Receiver:
         """Receive validated, ordered messages from the event stream.
 
         With ``durable``, a restarted consumer resumes after the last message it
-        acknowledged; without, it starts with new messages. Every message is
-        acknowledged once handled or dead-lettered, so none is redelivered forever.
+        acknowledged; with ``replay``, a consumer without a name starts from the
+        first message kept; with neither, it starts with new messages. Every
+        message is acknowledged once handled or dead-lettered, so none is
+        redelivered forever.
         """
         receiver = Receiver(handler, contracts, self.dead_letter, guard=guard)
 
@@ -284,7 +320,7 @@ class Thread:
             await msg.ack()
 
         config = ConsumerConfig(
-            deliver_policy=DeliverPolicy.ALL if durable else DeliverPolicy.NEW
+            deliver_policy=DeliverPolicy.ALL if durable or replay else DeliverPolicy.NEW
         )
         self._subscriptions.append(
             await self.js.subscribe(
@@ -323,7 +359,8 @@ class Thread:
     # -- connection events --------------------------------------------------
 
     async def _on_error(self, exc: Exception) -> None:
-        if self._closing:
+        # Before the first connection, failures are the retry loop's to report.
+        if self._closing or self._nc is None:
             return
         log.warning("thread connection error: %s", type(exc).__name__)
 
@@ -334,3 +371,10 @@ class Thread:
 
     async def _on_reconnected(self) -> None:
         log.info("reconnected to the thread")
+
+
+def _payload(envelope: Envelope, data: Any, contracts: Contracts | None) -> bytes:
+    raw = encode(data)
+    if contracts is not None:
+        contracts.validate(envelope.dataschema, raw)
+    return raw

@@ -9,7 +9,9 @@ Every message a consumer takes goes through the same steps:
 4. hand the message to the handler.
 
 A message that fails step 1 or 2 is published to the dead-letter subject with its
-reason and original bytes; the consumer goes on with the next one.
+reason and original bytes (under the reason code ``envelope``, ``contract``, or
+``migration`` for older data with no way to the version read); the consumer goes
+on with the next one.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 
 from thread._contracts import Contracts
 from thread._envelope import Envelope
-from thread._errors import ContractError, EnvelopeError
+from thread._errors import ContractError, EnvelopeError, MigrationError
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +140,9 @@ class Receiver:
             data = self.contracts.validate(envelope.dataschema, raw)
         except EnvelopeError as exc:
             await self._reject(subject, headers, raw, "envelope", exc.reason)
+            return False
+        except MigrationError as exc:
+            await self._reject(subject, headers, raw, "migration", str(exc))
             return False
         except ContractError as exc:
             await self._reject(subject, headers, raw, "contract", str(exc))

@@ -6,59 +6,28 @@ version, ``urn:twinweave:schema:<kind>:<message>:<version>``. A consumer holds a
 names. Contracts come either from a pydantic model (what a twin written in Python
 publishes) or from a JSON Schema document (what any consumer can load from
 ``schemas/``, whatever language the publisher was written in).
+
+A consumer written for one version reads the others through
+:meth:`Contracts.read_as`: older data is upgraded by declared migrations, newer
+data is read as the version it was written for.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
-import orjson
 import pydantic
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from thread._errors import ContractError, UnknownContractError
+from thread._codec import decode
+from thread._errors import ContractError, EncodingError, UnknownContractError
+from thread._fill import DefaultFiller
+from thread._migrations import Migrations, reader_for
+from thread._schemaref import SchemaRef
 
 M = TypeVar("M", bound=pydantic.BaseModel)
-
-_URN = re.compile(
-    r"^urn:twinweave:schema:(?P<kind>[a-z0-9-]+):(?P<message>[a-z0-9.-]+)"
-    r":(?P<version>\d+\.\d+\.\d+)$"
-)
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class SchemaRef:
-    """The parts of a contract URN: twin kind, message name and version."""
-
-    kind: str
-    message: str
-    version: str
-
-    @property
-    def urn(self) -> str:
-        """The ``ce-dataschema`` value of this contract."""
-        return f"urn:twinweave:schema:{self.kind}:{self.message}:{self.version}"
-
-    @property
-    def event_type(self) -> str:
-        """The ``ce-type`` of messages following this contract."""
-        return f"io.twinweave.{self.kind}.{self.message}"
-
-    @classmethod
-    def parse(cls, urn: str) -> SchemaRef:
-        """Split a contract URN into its parts.
-
-        Raises:
-            ContractError: the URN is not of the form above.
-        """
-        match = _URN.match(urn)
-        if match is None:
-            raise ContractError(urn, "not a urn:twinweave:schema:<kind>:<msg>:<x.y.z>")
-        return cls(match["kind"], match["message"], match["version"])
 
 
 class Contract(Protocol):
@@ -91,18 +60,26 @@ class ModelContract(Generic[M]):
 
 
 class JsonSchemaContract:
-    """A contract backed by a JSON Schema (draft 2020-12) document."""
+    """A contract backed by a JSON Schema (draft 2020-12) document.
+
+    A required property that declares a default is filled in with it when the
+    data leaves it out, before validation: that is what lets a new version add a
+    required field with a default and still read the data of earlier versions.
+    """
 
     def __init__(self, ref: SchemaRef, schema: Mapping[str, Any]) -> None:
         self.ref = ref
         self.schema = dict(schema)
         self._validator = Draft202012Validator(self.schema)
+        self._filler = DefaultFiller.for_schema(self.schema)
 
     def validate(self, raw: bytes) -> Any:
         try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise ContractError(self.ref.urn, f"not JSON: {exc}") from exc
+            data = decode(raw)
+        except EncodingError as exc:
+            raise ContractError(self.ref.urn, exc.reason) from exc
+        if self._filler is not None:
+            self._filler.fill(data)
         error = best_match(self._validator.iter_errors(data))
         if error is not None:
             where = "/".join(str(p) for p in error.absolute_path) or "(root)"
@@ -115,12 +92,56 @@ class Contracts:
 
     def __init__(self, contracts: Iterable[Contract] = ()) -> None:
         self._by_urn: dict[str, Contract] = {}
+        # What validate() uses: the same dict unless some message is read as
+        # one version, so that the common path stays one lookup.
+        self._readers = self._by_urn
+        self._read_as: dict[tuple[str, str], tuple[SchemaRef, Migrations]] = {}
         for contract in contracts:
             self.add(contract)
 
     def add(self, contract: Contract) -> None:
         """Make ``contract`` known; a later one for the same URN replaces it."""
         self._by_urn[contract.ref.urn] = contract
+        if self._read_as:
+            self._plan_readers()
+
+    def read_as(
+        self, target: SchemaRef, migrations: Migrations | None = None
+    ) -> Contracts:
+        """A lookup that hands consumers every version of a message as ``target``.
+
+        Data of an earlier version is upgraded through ``migrations`` and must
+        then satisfy ``target``; with no chain of migrations it is refused with
+        ``MigrationError`` ("no migration from 1.0.0 to 2.0.0"). Data of a later
+        version is checked against ``target`` itself, as forward compatibility
+        promises. This lookup is left as it is.
+
+        Raises:
+            UnknownContractError: ``target`` itself is not known here.
+        """
+        self.get(target.urn)
+        reading = Contracts(self._by_urn.values())
+        reading._read_as = {
+            **self._read_as,
+            (target.kind, target.message): (target, migrations or Migrations()),
+        }
+        reading._plan_readers()
+        return reading
+
+    def _plan_readers(self) -> None:
+        readers = dict(self._by_urn)
+        for urn, contract in self._by_urn.items():
+            planned = self._reader_for(contract.ref, contract)
+            if planned is not None:
+                readers[urn] = planned
+        self._readers = readers
+
+    def _reader_for(self, ref: SchemaRef, source: Contract | None) -> Contract | None:
+        read_as = self._read_as.get((ref.kind, ref.message))
+        if read_as is None or read_as[0] == ref:
+            return None
+        target, migrations = read_as
+        return reader_for(ref, source, self._by_urn[target.urn], migrations)
 
     def __contains__(self, urn: object) -> bool:
         return urn in self._by_urn
@@ -148,7 +169,22 @@ class Contracts:
         """
         if urn is None:
             raise ContractError("(none)", "the message names no ce-dataschema")
-        return self.get(urn).validate(raw)
+        contract = self._readers.get(urn)
+        if contract is None:
+            contract = self._unknown(urn)
+        return contract.validate(raw)
+
+    def _unknown(self, urn: str) -> Contract:
+        """A version nobody registered may still be read as another one."""
+        if self._read_as:
+            try:
+                ref = SchemaRef.parse(urn)
+            except ContractError:
+                raise UnknownContractError(urn) from None
+            planned = self._reader_for(ref, None)
+            if planned is not None:
+                return planned
+        raise UnknownContractError(urn)
 
     def refs(self) -> list[SchemaRef]:
         """Every known contract, sorted by kind, message and version."""

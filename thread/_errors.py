@@ -7,12 +7,21 @@
     ├── SubjectError (ValueError)              a subject or subject token is malformed
     ├── EnvelopeError (ValueError)             not a valid CloudEvents envelope
     ├── ContractError (ValueError)             data does not satisfy its schema contract
-    │   └── UnknownContractError (LookupError) no contract is known for a type/version
+    │   ├── UnknownContractError (LookupError) no contract is known for a type/version
+    │   └── MigrationError                     old data cannot become the version read
+    ├── EncodingError (ValueError)             a value cannot go on the wire unchanged
+    ├── UnsupportedSchemaError (ValueError)    schema rules cannot reason about a part
+    ├── SchemaRejectedError (ValueError)       a contract cannot be registered
+    │   ├── SchemaVersionError                 its version is taken, or not the newest
+    │   └── SchemaIncompatibleError            it breaks its subject's mode
     ├── UnknownTwinError (LookupError)         no twin has that id
     ├── ThreadUnavailableError (ConnectionError) the NATS server cannot be reached
     ├── NoResponderError                       nobody listens on a command subject
     ├── CommandTimeoutError (TimeoutError)     a command got no reply in time
     ├── CommandRejectedError                   a twin answered a command with an error
+    ├── ServiceUnavailableError                no thread-wide service answers a query
+    ├── QueryRejectedError                     a service answered a query with an error
+    ├── TwinsAbsentError (TimeoutError)        fewer twins than awaited came in time
     └── NatsServerError (RuntimeError)         an embedded nats-server failed to start
 
 Third-party errors (nats-py, pydantic) are translated where they enter and chained
@@ -20,6 +29,13 @@ with ``from``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from thread._compat import Compatibility, Incompatibility
+    from thread._schemaref import SchemaRef
 
 
 class TwinweaveError(Exception):
@@ -68,6 +84,80 @@ class UnknownContractError(ContractError, LookupError):
 
     def __init__(self, schema: str) -> None:
         super().__init__(schema, "no such contract is known")
+
+
+class MigrationError(ContractError):
+    """Data of an older contract version cannot be upgraded to the version read.
+
+    ``schema`` is the contract the consumer reads (the target of the upgrade).
+    """
+
+    def __init__(
+        self,
+        schema: str,
+        from_version: str,
+        to_version: str,
+        reason: str | None = None,
+    ) -> None:
+        self.from_version = from_version
+        self.to_version = to_version
+        super().__init__(
+            schema, reason or f"no migration from {from_version} to {to_version}"
+        )
+
+
+class EncodingError(TwinweaveError, ValueError):
+    """A value cannot be written as JSON (or read back) without changing its meaning.
+
+    ``path`` is the JSON pointer of the value inside the message data, ``""`` for
+    the data itself.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot put {path or '(root)'} on the wire: {reason}")
+
+
+class UnsupportedSchemaError(TwinweaveError, ValueError):
+    """A schema uses a construct the compatibility rules cannot reason about.
+
+    An unresolvable ``$ref``, say, or ``allOf`` members that disagree. The rules
+    report such a schema as incompatible, with this reason, rather than guess.
+    """
+
+    def __init__(self, construct: str, reason: str) -> None:
+        self.construct = construct
+        self.reason = reason
+        super().__init__(f"{construct}: {reason}")
+
+
+class SchemaRejectedError(TwinweaveError, ValueError):
+    """A contract document cannot be registered."""
+
+    def __init__(self, ref: SchemaRef, reason: str) -> None:
+        self.ref = ref
+        self.reason = reason
+        super().__init__(f"contract {ref.urn} refused: {reason}")
+
+
+class SchemaVersionError(SchemaRejectedError):
+    """A contract's version is already taken by another document, or is not newer."""
+
+
+class SchemaIncompatibleError(SchemaRejectedError):
+    """A new contract version breaks its subject's compatibility mode."""
+
+    def __init__(
+        self,
+        ref: SchemaRef,
+        mode: Compatibility,
+        incompatibilities: Sequence[Incompatibility],
+    ) -> None:
+        self.mode = mode
+        self.incompatibilities = list(incompatibilities)
+        listed = "; ".join(str(item) for item in self.incompatibilities)
+        super().__init__(ref, f"not {mode} compatible: {listed}")
 
 
 class UnknownTwinError(TwinweaveError, LookupError):
@@ -120,6 +210,41 @@ class CommandRejectedError(TwinweaveError):
         self.command = command
         self.reason = reason
         super().__init__(f"twin {twin_id!r} refused {command!r}: {reason}")
+
+
+class TwinsAbsentError(TwinweaveError, TimeoutError):
+    """Fewer twins than awaited sent a heartbeat within the time allowed."""
+
+    def __init__(self, expected: int, seen: list[str], timeout: float) -> None:
+        self.expected = expected
+        self.seen = sorted(seen)
+        self.timeout = timeout
+        super().__init__(
+            f"only {len(self.seen)} of {expected} twins sent a heartbeat"
+            f" within {timeout:g} s"
+        )
+
+
+class ServiceUnavailableError(TwinweaveError):
+    """No thread-wide service (the orchestrator, say) answers on its subject."""
+
+    def __init__(self, service: str, subject: str) -> None:
+        self.service = service
+        self.subject = subject
+        super().__init__(
+            f"no {service} answers on {subject}; is `twinweave {service}` running"
+            " on this server and prefix?"
+        )
+
+
+class QueryRejectedError(TwinweaveError):
+    """A thread-wide service answered a query with an error."""
+
+    def __init__(self, service: str, query: str, reason: str) -> None:
+        self.service = service
+        self.query = query
+        self.reason = reason
+        super().__init__(f"the {service} refused {query!r}: {reason}")
 
 
 class NatsServerError(TwinweaveError, RuntimeError):

@@ -22,6 +22,7 @@ class Provisioned:
 
     state: KeyValue
     registry: KeyValue
+    schemas: KeyValue
 
 
 async def provision(js: JetStreamContext, subjects: Subjects) -> Provisioned:
@@ -47,7 +48,10 @@ async def provision(js: JetStreamContext, subjects: Subjects) -> Provisioned:
     registry = await js.create_key_value(
         KeyValueConfig(bucket=subjects.registry_bucket, history=5)
     )
-    return Provisioned(state=state, registry=registry)
+    schemas = await js.create_key_value(
+        KeyValueConfig(bucket=subjects.schema_bucket, history=1)
+    )
+    return Provisioned(state=state, registry=registry, schemas=schemas)
 
 
 async def _ensure_stream(js: JetStreamContext, config: StreamConfig) -> None:

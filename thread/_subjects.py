@@ -141,3 +141,8 @@ class Subjects:
     def registry_bucket(self) -> str:
         """Name of the KV bucket with each twin's manifest."""
         return f"{self.prefix}_registry"
+
+    @property
+    def schema_bucket(self) -> str:
+        """Name of the KV bucket with every registered schema contract."""
+        return f"{self.prefix}_schemas"

@@ -1,1 +1,104 @@
-"""placeholder"""
+"""Twins: the SDK every twin builds on, and the built-in kinds on real data.
+
+The built-in network comes from the SupplyGraph data (``docs/data.md``): a
+:class:`FactoryTwin` per plant, a :class:`WarehouseTwin` per storage location
+and one :class:`FleetTwin`, walked through the data's days by a
+:class:`ReplayClock`.
+"""
+
+from twins._clock import ReplayClock, replay_days, wait_for_twins
+from twins._export import export_schemas
+from twins._factory import FactoryTwin, factory_manifest
+from twins._fleet import FleetTwin, fleet_manifest
+from twins._ids import (
+    DISTRIBUTORS,
+    FLEET_ID,
+    KINDS,
+    TwinSpec,
+    plant_code,
+    plant_id,
+    storage_code,
+    storage_id,
+)
+from twins._messages import (
+    CONTRACTS,
+    ClockDay,
+    CommandReply,
+    FactoryState,
+    FleetState,
+    FlowEvent,
+    Heartbeat,
+    LifecycleChange,
+    Manifest,
+    NodeState,
+    Phase,
+    Relation,
+    RelationKind,
+    ReleaseCommand,
+    ResumeCommand,
+    StopCommand,
+    WarehouseState,
+    model_contracts,
+    ref_of,
+)
+from twins._network import DayTotals, SupplyNetwork, load_network, split
+from twins._process import build_twin, resolve_spec, run_twin, twin_specs
+from twins._settings import TwinSettings
+from twins._supplygraph import Flow, SupplyGraph, default_data_dir, load_supplygraph
+from twins._twin import CommandFailed, Twin
+from twins._warehouse import WarehouseTwin, warehouse_manifest
+
+__all__ = [
+    "CONTRACTS",
+    "DISTRIBUTORS",
+    "FLEET_ID",
+    "KINDS",
+    "ClockDay",
+    "CommandFailed",
+    "CommandReply",
+    "DayTotals",
+    "FactoryState",
+    "FactoryTwin",
+    "FleetState",
+    "FleetTwin",
+    "Flow",
+    "FlowEvent",
+    "Heartbeat",
+    "LifecycleChange",
+    "Manifest",
+    "NodeState",
+    "Phase",
+    "Relation",
+    "RelationKind",
+    "ReleaseCommand",
+    "ReplayClock",
+    "ResumeCommand",
+    "StopCommand",
+    "SupplyGraph",
+    "SupplyNetwork",
+    "Twin",
+    "TwinSettings",
+    "TwinSpec",
+    "WarehouseState",
+    "WarehouseTwin",
+    "build_twin",
+    "default_data_dir",
+    "export_schemas",
+    "factory_manifest",
+    "fleet_manifest",
+    "load_network",
+    "load_supplygraph",
+    "model_contracts",
+    "plant_code",
+    "plant_id",
+    "ref_of",
+    "replay_days",
+    "resolve_spec",
+    "run_twin",
+    "split",
+    "storage_code",
+    "storage_id",
+    "twin_specs",
+    "wait_for_twins",
+    "warehouse_manifest",
+]

@@ -1,4 +1,4 @@
-"""The messages twins exchange, as pydantic models; ``schemas/`` holds them as JSON Schema.
+"""The messages twins exchange, as pydantic models (``schemas/`` has them as JSON).
 
 Every model here is one contract: :data:`CONTRACTS` maps each to its schema
 reference (kind, message name, semantic version). ``twinweave schema export``
@@ -92,6 +92,9 @@ class ClockDay(_Message):
     day: dt.date
     index: Annotated[int, Field(ge=0)]
     total: Annotated[int, Field(ge=1)]
+    seconds_per_day: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = Field(
+        default=None, description="wall-clock seconds between simulated days"
+    )
 
 
 class StopCommand(_Message):

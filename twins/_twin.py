@@ -234,13 +234,18 @@ class Twin:
             self.twin_id, self.manifest.model_dump_json().encode()
         )
         await self.thread.subscribe_raw(
-            self.subject(Channel.COMMAND, "*"), self._on_command_msg
+            self.thread.subjects.pattern(
+                Channel.COMMAND, kind=self.kind, twin_id=self.twin_id
+            ),
+            self._on_command_msg,
         )
         await self.thread.subscribe(
             self.thread.subjects.clock, self._on_clock, self.contracts
         )
         await self.start()
-        await self.set_phase(Phase.OPERATING, "joined the thread")
+        if self.phase is Phase.COMMISSIONED:
+            # start() may have resumed another phase, a stop kept in KV say.
+            await self.set_phase(Phase.OPERATING, "joined the thread")
         if joined is not None:
             joined.set()
 

@@ -1,7 +1,197 @@
-"""``twinweave twin``: run one twin of a built-in kind as its own process."""
+"""``twinweave twin``: run one built-in twin, or the replay clock, as a process.
+
+A bad argument gives one line on stderr and exit code 2; a failure while running
+gives one line and exit code 1.
+"""
 
 from __future__ import annotations
 
-import typer
+import asyncio
+import datetime as dt
+import signal
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
 
-app = typer.Typer(help="Run and inspect twins.", no_args_is_help=True)
+import pydantic
+import typer
+from typer.core import TyperGroup
+
+from thread import ConfigurationError, Subjects, Thread, TwinweaveError
+from twins._clock import ReplayClock, replay_days
+from twins._network import load_network
+from twins._process import resolve_spec, run_twin
+from twins._settings import TwinSettings
+
+USAGE = 2
+RUNTIME = 1
+INTERRUPTED = 130
+
+T = TypeVar("T")
+
+# typer exports BadParameter but not its base, the usage error of the click it
+# runs on (its own vendored copy since typer 0.20, click itself before).
+_UsageError: Any = typer.BadParameter.__mro__[1]
+
+
+class _OneLineErrors(TyperGroup):
+    """Reports a usage error of a sub-command as one line, not a usage box."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except _UsageError as exc:
+            _fail(exc.format_message(), USAGE)
+
+
+app = typer.Typer(
+    cls=_OneLineErrors,
+    help="Run and inspect the built-in twins on the SupplyGraph data.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+NatsUrl = Annotated[
+    str | None, typer.Option("--nats-url", help="NATS URL [env TWINWEAVE_NATS_URL]")
+]
+Prefix = Annotated[
+    str | None, typer.Option("--prefix", help="subject prefix [env TWINWEAVE_PREFIX]")
+]
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir", help="folder with supplygraph/ [env TWINWEAVE_DATA_DIR]"
+    ),
+]
+
+
+@app.command("run")
+def run_command(
+    kind: Annotated[str, typer.Argument(help="factory, warehouse or fleet")],
+    twin_id: Annotated[str, typer.Option("--id", help="twin id, see 'twin list'")],
+    nats_url: NatsUrl = None,
+    prefix: Prefix = None,
+    heartbeat: Annotated[
+        float | None, typer.Option("--heartbeat", help="seconds between heartbeats")
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Run one twin until SIGINT or SIGTERM."""
+    try:
+        settings = _settings(
+            nats_url=nats_url,
+            prefix=prefix,
+            heartbeat_interval=heartbeat,
+            data_dir=data_dir,
+        )
+        network = load_network(settings.data_dir)
+        spec = resolve_spec(network, kind, twin_id)
+    except TwinweaveError as exc:
+        _fail(str(exc), USAGE)
+    _run(run_twin(spec, settings, network))
+
+
+@app.command("clock")
+def clock_command(
+    speed: Annotated[
+        float, typer.Option("--speed", help="simulated days per second")
+    ] = 1.0,
+    start: Annotated[
+        str | None, typer.Option("--start", help="first day, YYYY-MM-DD")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--end", help="last day, YYYY-MM-DD")
+    ] = None,
+    wait_for: Annotated[
+        int, typer.Option("--wait-for", help="twins to hear from before starting")
+    ] = 0,
+    wait_timeout: Annotated[
+        float, typer.Option("--wait-timeout", help="seconds to wait for them")
+    ] = 30.0,
+    nats_url: NatsUrl = None,
+    prefix: Prefix = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Replay the data's days on the thread, then exit."""
+    try:
+        settings = _settings(nats_url=nats_url, prefix=prefix, data_dir=data_dir)
+        network = load_network(settings.data_dir)
+        days = replay_days(network.window, _date(start, "--start"), _date(end, "--end"))
+        if speed <= 0:
+            raise ConfigurationError("--speed", f"{speed:g} is not positive")
+        if wait_for < 0:
+            raise ConfigurationError("--wait-for", f"{wait_for} is negative")
+    except TwinweaveError as exc:
+        _fail(str(exc), USAGE)
+    published = _run(_replay(settings, days, speed, wait_for, wait_timeout))
+    typer.echo(f"published {published} of {len(days)} days")
+
+
+@app.command("list")
+def list_command(data_dir: DataDir = None) -> None:
+    """Print the twins the data implies, one per line: kind and id."""
+    try:
+        network = load_network(_settings(data_dir=data_dir).data_dir)
+    except TwinweaveError as exc:
+        _fail(str(exc), USAGE)
+    for spec in network.specs():
+        typer.echo(f"{spec.kind} {spec.twin_id}")
+
+
+async def _replay(
+    settings: TwinSettings,
+    days: list[dt.date],
+    speed: float,
+    wait_for: int,
+    wait_timeout: float,
+) -> int:
+    async with Thread(
+        settings.nats_url, subjects=Subjects(settings.prefix), name="replay-clock"
+    ) as thread:
+        clock = ReplayClock(thread, days, speed=speed)
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, clock.stop)
+        try:
+            return await clock.run(wait_for=wait_for, wait_timeout=wait_timeout)
+        finally:
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(signum)
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    try:
+        result = asyncio.run(coroutine)
+    except TwinweaveError as exc:
+        _fail(str(exc), RUNTIME)
+    except KeyboardInterrupt:
+        # Interrupted before the signal handlers were in place (while connecting).
+        raise typer.Exit(INTERRUPTED) from None
+    return result
+
+
+def _settings(**overrides: object) -> TwinSettings:
+    given = {name: value for name, value in overrides.items() if value is not None}
+    try:
+        return TwinSettings(**given)  # type: ignore[arg-type]
+    except pydantic.ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"]) or "settings"
+        raise ConfigurationError(where, first["msg"]) from exc
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigurationError(
+            option, f"{value!r} is not a YYYY-MM-DD date"
+        ) from None
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
