@@ -1,0 +1,77 @@
+"""docker-compose.yml runs real twinweave commands against its own NATS service.
+
+Docker may not run where the tests do, so this checks what can be checked without
+it: every command parses as a twinweave command, every twin the data implies has
+a service, and the NATS settings handed to the services match the NATS service.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import typer
+import yaml
+
+from orchestrator import cli
+from thread import ThreadSettings
+from twins import load_network
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
+OURS = {name: s for name, s in SERVICES.items() if s.get("image") == "twinweave:latest"}
+
+
+def parse(args: list[str]) -> Any:
+    """Parse ``twinweave ARGS`` down to the leaf command, without running it."""
+    if "twin" not in [g.name for g in cli.app.registered_groups]:
+        cli._add_plugins()
+    command: Any = typer.main.get_command(cli.app)
+    context = command.make_context("twinweave", list(args))
+    while hasattr(command, "resolve_command"):
+        # Groups keep the sub-command's name apart from the rest of the words.
+        words = [*getattr(context, "_protected_args", []), *context.args]
+        name, command, rest = command.resolve_command(context, words)
+        context = command.make_context(name, rest, parent=context)
+    return context
+
+
+@pytest.mark.parametrize("service", sorted(OURS), ids=str)
+def test_every_service_command_is_a_twinweave_command_that_parses(
+    service: str,
+) -> None:
+    context = parse(OURS[service]["command"])
+    assert context.command.callback is not None
+
+
+def test_every_twin_the_data_implies_has_a_service() -> None:
+    commands = [s["command"] for s in OURS.values()]
+    running = {(c[2], c[4]) for c in commands if c[:2] == ["twin", "run"]}
+    implied = {(spec.kind, spec.twin_id) for spec in load_network().specs()}
+    assert running == implied
+
+
+def test_the_clock_waits_for_every_twin() -> None:
+    clock = OURS["clock"]["command"]
+    assert int(clock[clock.index("--wait-for") + 1]) == len(load_network().specs())
+
+
+def test_services_reach_the_nats_service_on_its_client_port_with_jetstream() -> None:
+    nats = SERVICES["nats"]
+    urls = {urlsplit(s["environment"]["TWINWEAVE_NATS_URL"]) for s in OURS.values()}
+    published = {int(p.split(":")[-1]) for p in nats["ports"]}
+    assert {(u.hostname, u.port) for u in urls} == {("nats", 4222)}
+    assert 4222 in published and "-js" in nats["command"]
+
+
+@pytest.mark.parametrize("service", ["orchestrator", "clock"], ids=str)
+def test_service_environment_is_accepted_as_thread_settings(
+    service: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in OURS[service]["environment"].items():
+        monkeypatch.setenv(name, str(value))
+    settings = ThreadSettings()
+    assert settings.nats_url == "nats://nats:4222"
