@@ -23,7 +23,6 @@ from thread._contracts import (
     Contracts,
     JsonSchemaContract,
     ModelContract,
-    SchemaRef,
 )
 from thread._envelope import Envelope, new_id, utcnow
 from thread._errors import (
@@ -52,6 +51,7 @@ from thread._errors import (
 from thread._incompat import Direction, Incompatibility, Rule
 from thread._migrations import Migrate, Migrations
 from thread._registry import SchemaRegistry
+from thread._schemaref import SchemaRef
 from thread._server import NatsServer, find_nats_server, free_port
 from thread._settings import ThreadSettings
 from thread._subjects import Channel, Subjects, TwinSubject, check_token

@@ -168,7 +168,9 @@ def _find(value: Any) -> tuple[str, str] | None:
     return None
 
 
-def _find_inside(value: dict[Any, Any] | list[Any] | tuple[Any, ...]) -> Any:
+def _find_inside(
+    value: dict[Any, Any] | list[Any] | tuple[Any, ...],
+) -> tuple[str, str] | None:
     items = value.items() if isinstance(value, dict) else enumerate(value)
     for key, item in items:
         if isinstance(value, dict) and not isinstance(key, str):

@@ -97,8 +97,9 @@ def check(
 
 def _version_of(schema: Mapping[str, Any], number: int) -> str:
     meta = schema.get("x-twinweave")
-    if isinstance(meta, Mapping) and isinstance(meta.get("version"), str):
-        return meta["version"]
+    version = meta.get("version") if isinstance(meta, Mapping) else None
+    if isinstance(version, str):
+        return version
     urn = schema.get("$id")
     if isinstance(urn, str) and urn.startswith("urn:twinweave:schema:"):
         return urn.rsplit(":", 1)[-1]

@@ -376,5 +376,5 @@ class Thread:
 def _payload(envelope: Envelope, data: Any, contracts: Contracts | None) -> bytes:
     raw = encode(data)
     if contracts is not None:
-        contracts.validate(envelope.dataschema, raw)
+        contracts.check_outgoing(envelope.dataschema, raw)
     return raw

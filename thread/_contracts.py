@@ -65,6 +65,7 @@ class JsonSchemaContract:
     A required property that declares a default is filled in with it when the
     data leaves it out, before validation: that is what lets a new version add a
     required field with a default and still read the data of earlier versions.
+    Writers still send every required field; ``fill=False`` checks that they do.
     """
 
     def __init__(self, ref: SchemaRef, schema: Mapping[str, Any]) -> None:
@@ -73,12 +74,12 @@ class JsonSchemaContract:
         self._validator = Draft202012Validator(self.schema)
         self._filler = DefaultFiller.for_schema(self.schema)
 
-    def validate(self, raw: bytes) -> Any:
+    def validate(self, raw: bytes, *, fill: bool = True) -> Any:
         try:
             data = decode(raw)
         except EncodingError as exc:
             raise ContractError(self.ref.urn, exc.reason) from exc
-        if self._filler is not None:
+        if fill and self._filler is not None:
             self._filler.fill(data)
         error = best_match(self._validator.iter_errors(data))
         if error is not None:
@@ -173,6 +174,24 @@ class Contracts:
         if contract is None:
             contract = self._unknown(urn)
         return contract.validate(raw)
+
+    def check_outgoing(self, urn: str | None, raw: bytes) -> None:
+        """Check data about to be sent against the exact contract ``urn`` names.
+
+        Stricter than :meth:`validate`: a required field must be present even
+        when it has a default, since readers of later versions count on every
+        writer sending it.
+
+        Raises:
+            ContractError: as for :meth:`validate`.
+        """
+        if urn is None:
+            raise ContractError("(none)", "the message names no ce-dataschema")
+        contract = self.get(urn)
+        if isinstance(contract, JsonSchemaContract):
+            contract.validate(raw, fill=False)
+        else:
+            contract.validate(raw)
 
     def _unknown(self, urn: str) -> Contract:
         """A version nobody registered may still be read as another one."""

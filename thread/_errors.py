@@ -34,7 +34,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from thread._compat import Compatibility, Incompatibility
+    from thread._compat import Compatibility
+    from thread._incompat import Incompatibility
     from thread._schemaref import SchemaRef
 
 

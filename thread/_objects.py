@@ -30,6 +30,7 @@ def check(
     path: str,
     fill: bool,
 ) -> Found:
+    """What the reader's object keywords refuse of the writer's object branch."""
     shape = _Shapes(walk, writer, reader, path, fill)
     found: Found = []
     if shape.their_patterns and not walk.same(shape.our_patterns, shape.their_patterns):

@@ -20,7 +20,7 @@ from typing import Any, TypeAlias
 import orjson
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
-from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError, NoKeysError
+from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
 from nats.js.kv import KeyValue
 
 from thread._compat import Compatibility, check
@@ -45,6 +45,8 @@ _MODE_PREFIX = "_mode."
 
 Document: TypeAlias = dict[str, Any]
 Refs: TypeAlias = list[SchemaRef]
+# The registry's list() method hides the builtin inside the class body.
+Texts: TypeAlias = list[str]
 
 
 def canonical(schema: Mapping[str, Any]) -> bytes:
@@ -195,7 +197,7 @@ class SchemaRegistry:
             return default
         return Compatibility.parse(entry.value.decode()) if entry.value else default
 
-    async def versions(self, kind: str, message: str) -> list[str]:
+    async def versions(self, kind: str, message: str) -> Texts:
         """The registered versions of a message, oldest first."""
         return sorted(
             (
@@ -256,12 +258,21 @@ class SchemaRegistry:
 
     async def list(self) -> Refs:
         """Every registered contract version, by kind, message and version."""
-        try:
-            keys = await self._kv.keys()
-        except NoKeysError:
-            return []
-        refs = [ref for key in keys if (ref := _parse_key(key)) is not None]
+        refs = [
+            ref for key in await self._keys() if (ref := _parse_key(key)) is not None
+        ]
         return sorted(refs, key=lambda r: (r.kind, r.message, r.semver))
+
+    async def _keys(self) -> Texts:
+        # The bucket's stream lists its subjects in one answer. nats-py's
+        # kv.keys() goes through a watcher that can report no keys at all
+        # under load (nats-io/nats.py#842), which would let a version in twice.
+        bucket = self.thread.subjects.schema_bucket
+        prefix = f"$KV.{bucket}."
+        info = await self.thread.js.stream_info(
+            f"KV_{bucket}", subjects_filter=f"{prefix}>"
+        )
+        return [subject[len(prefix) :] for subject in info.state.subjects or {}]
 
     async def _documents(self, kind: str, message: str) -> dict[str, Document]:
         return {

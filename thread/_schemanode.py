@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeGuard
 from urllib.parse import unquote
 
 import orjson
@@ -385,7 +385,7 @@ def _numbers(*values: Any) -> bool:
     return all(is_number(v) for v in values)
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: Any) -> TypeGuard[int | float]:
     """Whether ``value`` is a JSON number (``true`` is not one)."""
     return isinstance(value, int | float) and not isinstance(value, bool)
 

@@ -104,7 +104,7 @@ SCHEMAS = st.recursive(LEAVES, _extend, max_leaves=12)
 @st.composite
 def documents(draw: st.DrawFn) -> dict[str, Any]:
     """A schema, sometimes with a definition reached through ``$ref``."""
-    schema = draw(SCHEMAS)
+    schema: dict[str, Any] = draw(SCHEMAS)
     if draw(st.booleans()):
         return {
             "$defs": {"Part": schema},
