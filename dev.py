@@ -31,8 +31,6 @@ def _fingerprint() -> str:
 
 def setup() -> None:
     """Create ``.venv`` and install the project with its test extras, if needed."""
-    if sys.version_info < (3, 11):
-        sys.exit("twinweave needs Python 3.11 or newer")
     if not PYTHON.exists():
         print("creating .venv ...", flush=True)
         venv.create(VENV, with_pip=True)
@@ -46,6 +44,9 @@ def setup() -> None:
 
 def main(argv: list[str]) -> int:
     """Run one of the commands above; return its exit code."""
+    if sys.version_info < (3, 11):  # noqa: UP036 (this file runs before any check)
+        print("twinweave needs Python 3.11 or newer", file=sys.stderr)
+        return 2
     if not argv or argv[0] not in {"demo", "test", "lint"}:
         print(__doc__.strip(), file=sys.stderr)
         return 2

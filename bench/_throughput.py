@@ -12,6 +12,7 @@ from nats.aio.msg import Msg
 from pydantic import BaseModel
 
 from thread import (
+    Channel,
     Contracts,
     Envelope,
     Message,
@@ -66,13 +67,11 @@ async def raw_throughput(url: str, count: int) -> float:
 
 
 async def thread_throughput(url: str, count: int) -> tuple[float, dict[str, Any]]:
-    """Messages per second from the thread's envelope publish to a validating consumer."""
+    """Messages per second from envelope publish to a validating consumer."""
     subjects = Subjects(prefix="benchthread")
     done = asyncio.Event()
     async with Thread(url, subjects=subjects, name="bench") as thread:
-        subject = subjects.twin(
-            "bench", "b1", subjects.parse("benchthread.bench.b1.state").channel
-        )
+        subject = subjects.twin("bench", "b1", Channel.STATE)
         seen = 0
 
         async def handle(message: Message) -> None:

@@ -43,7 +43,7 @@ async def _latency(url: str, rate: int, seconds: float) -> None:
     our50, our99 = percentiles(ours)
     print(f"propagation latency at {rate:,} updates/s for {seconds:g} s")
     print(
-        f"  raw nats-py publish -> subscriber   p50 {raw50:6.2f} ms  p99 {raw99:6.2f} ms"
+        f"  raw nats-py publish -> subscriber   p50 {raw50:6.2f} ms  p99 {raw99:6.2f}"
     )
     print(
         f"  twin state -> orchestrator graph    p50 {our50:6.2f} ms  p99 {our99:6.2f} ms"
