@@ -42,13 +42,9 @@ async def _latency(url: str, rate: int, seconds: float) -> None:
     raw50, raw99 = percentiles(raw)
     our50, our99 = percentiles(ours)
     print(f"propagation latency at {rate:,} updates/s for {seconds:g} s")
-    print(
-        f"  raw nats-py publish -> subscriber   p50 {raw50:6.2f} ms  p99 {raw99:6.2f}"
-    )
-    print(
-        f"  twin state -> orchestrator graph    p50 {our50:6.2f} ms  p99 {our99:6.2f} ms"
-        "   (target p99 < 5 ms)"
-    )
+    line = "  {:<36}p50 {:6.2f} ms  p99 {:6.2f} ms"
+    print(line.format("raw nats-py publish -> subscriber", raw50, raw99))
+    print(line.format("twin state -> orchestrator graph", our50, our99), "(< 5 ms)")
     print(
         f"  samples: raw {len(raw):,}, thread {len(ours):,};"
         f" p99 ratio thread / raw {our99 / raw99:.2f}"
