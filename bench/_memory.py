@@ -17,6 +17,17 @@ async def main():
 asyncio.run(main())
 """
 
+# The thread admits a twin once its contracts are registered, which the
+# orchestrator does when it starts; this bench runs the twin alone.
+REGISTER_CONTRACTS = """
+import asyncio, sys, schemas
+from thread import SchemaRegistry, Subjects, Thread
+async def main():
+    async with Thread(sys.argv[1], subjects=Subjects(sys.argv[2])) as thread:
+        await SchemaRegistry(thread).seed_from_files(schemas.SCHEMA_DIR)
+asyncio.run(main())
+"""
+
 
 def _settled_rss(process: subprocess.Popen[bytes], settle: float) -> int:
     time.sleep(settle)
@@ -50,6 +61,9 @@ def raw_client_rss(url: str, settle: float = 3.0) -> int:
 def idle_twin_rss(url: str, twin_id: str = "plant-1903", settle: float = 5.0) -> int:
     """RSS in bytes of ``twinweave twin run factory`` once joined and idle."""
     command = [sys.executable, "-m", "orchestrator", "twin", "run", "factory"]
+    subprocess.run(
+        [sys.executable, "-c", REGISTER_CONTRACTS, url, "memory"], check=True
+    )
     process = subprocess.Popen(
         [*command, "--id", twin_id, "--nats-url", url, "--prefix", "memory"]
     )

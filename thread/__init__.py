@@ -42,6 +42,7 @@ from thread._errors import (
     ServiceUnavailableError,
     SubjectError,
     ThreadUnavailableError,
+    TwinRefusedError,
     TwinsAbsentError,
     TwinweaveError,
     UnknownContractError,
@@ -49,6 +50,7 @@ from thread._errors import (
     UnsupportedSchemaError,
 )
 from thread._incompat import Direction, Incompatibility, Rule
+from thread._joining import admit_twin
 from thread._migrations import Migrate, Migrations
 from thread._registry import SchemaRegistry
 from thread._schemaref import SchemaRef
@@ -100,12 +102,14 @@ __all__ = [
     "Thread",
     "ThreadSettings",
     "ThreadUnavailableError",
+    "TwinRefusedError",
     "TwinSubject",
     "TwinsAbsentError",
     "TwinweaveError",
     "UnknownContractError",
     "UnknownTwinError",
     "UnsupportedSchemaError",
+    "admit_twin",
     "can_read",
     "check",
     "check_token",

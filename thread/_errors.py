@@ -15,6 +15,8 @@
     │   ├── SchemaVersionError                 its version is taken, or not the newest
     │   └── SchemaIncompatibleError            it breaks its subject's mode
     ├── UnknownTwinError (LookupError)         no twin has that id
+    ├── TwinRefusedError                       a joining twin's contracts are not
+    │                                          registered, or not compatible
     ├── ThreadUnavailableError (ConnectionError) the NATS server cannot be reached
     ├── NoResponderError                       nobody listens on a command subject
     ├── CommandTimeoutError (TimeoutError)     a command got no reply in time
@@ -30,7 +32,7 @@ with ``from``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -173,6 +175,54 @@ class UnknownTwinError(TwinweaveError, LookupError):
             more = "" if len(self.known) <= 8 else f" and {len(self.known) - 8} more"
             hint = f" (known twins: {shown}{more})"
         super().__init__(f"no twin named {twin_id!r}{hint}")
+
+
+class TwinRefusedError(TwinweaveError):
+    """The thread refuses a joining twin: its contracts are not registered, or differ.
+
+    ``missing`` are contracts the twin publishes that nobody registered;
+    ``incompatible`` maps each registered contract the twin's data would break to
+    the reasons. ``kind_unknown`` says the twin named no contracts and its kind
+    has none registered either.
+    """
+
+    def __init__(
+        self,
+        twin_id: str,
+        kind: str,
+        *,
+        missing: Sequence[SchemaRef] = (),
+        incompatible: Mapping[SchemaRef, Sequence[Incompatibility]] | None = None,
+        kind_unknown: bool = False,
+    ) -> None:
+        self.twin_id = twin_id
+        self.kind = kind
+        self.missing = sorted(missing)
+        self.incompatible = dict(sorted((incompatible or {}).items()))
+        self.kind_unknown = kind_unknown
+        reasons = [
+            f"contract {ref.urn} is not registered on the thread; register it with"
+            f" twinweave schema register {_contract_file(ref)}"
+            for ref in self.missing
+        ]
+        reasons += [
+            f"contract {ref.urn} is registered with another document, which would"
+            f" refuse what the twin sends: {'; '.join(str(i) for i in broken)}"
+            for ref, broken in self.incompatible.items()
+        ]
+        if kind_unknown:
+            reasons.append(
+                f"kind {kind!r} has no contract registered on the thread; register"
+                f" its contracts with twinweave schema register"
+                f" schemas/{kind}/<message>.<version>.json"
+            )
+        listed = "; ".join(reasons) or "no reason given"
+        super().__init__(f"twin {twin_id!r} ({kind}) refused: {listed}")
+
+
+def _contract_file(ref: SchemaRef) -> str:
+    """Where a contract's file lives: ``schemas/<kind>/<message>.<version>.json``."""
+    return f"schemas/{ref.kind}/{ref.message}.{ref.version}.json"
 
 
 class ThreadUnavailableError(TwinweaveError, ConnectionError):

@@ -3,7 +3,9 @@
 The built-in network comes from the SupplyGraph data (``docs/data.md``): a
 :class:`FactoryTwin` per plant, a :class:`WarehouseTwin` per storage location
 and one :class:`FleetTwin`, walked through the data's days by a
-:class:`ReplayClock`.
+:class:`ReplayClock`. A :class:`ShipmentTwin` per shipment mode replays the
+USAID SCMS delivery history on the same clock. Installed packages add kinds
+through the ``twinweave.twins`` entry points (see ``docs/adding-a-twin.md``).
 """
 
 from twins._clock import ReplayClock, replay_days, wait_for_twins
@@ -20,6 +22,7 @@ from twins._ids import (
     storage_code,
     storage_id,
 )
+from twins._kinds import BUILTIN_KINDS, ENTRY_POINT_GROUP, kind_names, twin_kind
 from twins._messages import (
     CONTRACTS,
     ClockDay,
@@ -36,27 +39,46 @@ from twins._messages import (
     RelationKind,
     ReleaseCommand,
     ResumeCommand,
+    ShipmentState,
     StopCommand,
     WarehouseState,
     model_contracts,
     ref_of,
 )
 from twins._network import DayTotals, SupplyNetwork, load_network, split
-from twins._process import build_twin, resolve_spec, run_twin, twin_specs
+from twins._process import (
+    build_twin,
+    every_kind,
+    kind_specs,
+    resolve_spec,
+    run_twin,
+    twin_specs,
+)
+from twins._scms import (
+    Delivery,
+    ShipmentHistory,
+    country_id,
+    load_shipments,
+    shipment_id,
+)
 from twins._settings import TwinSettings
+from twins._shipment import ShipmentTwin, shipment_manifest
 from twins._supplygraph import Flow, SupplyGraph, default_data_dir, load_supplygraph
 from twins._twin import CommandFailed, Twin
 from twins._warehouse import WarehouseTwin, warehouse_manifest
 
 __all__ = [
+    "BUILTIN_KINDS",
     "CONTRACTS",
     "DISTRIBUTORS",
+    "ENTRY_POINT_GROUP",
     "FLEET_ID",
     "KINDS",
     "ClockDay",
     "CommandFailed",
     "CommandReply",
     "DayTotals",
+    "Delivery",
     "FactoryState",
     "FactoryTwin",
     "FleetState",
@@ -73,6 +95,9 @@ __all__ = [
     "ReleaseCommand",
     "ReplayClock",
     "ResumeCommand",
+    "ShipmentHistory",
+    "ShipmentState",
+    "ShipmentTwin",
     "StopCommand",
     "SupplyGraph",
     "SupplyNetwork",
@@ -82,11 +107,16 @@ __all__ = [
     "WarehouseState",
     "WarehouseTwin",
     "build_twin",
+    "country_id",
     "default_data_dir",
+    "every_kind",
     "export_schemas",
     "factory_manifest",
     "fleet_manifest",
+    "kind_names",
+    "kind_specs",
     "load_network",
+    "load_shipments",
     "load_supplygraph",
     "model_contracts",
     "plant_code",
@@ -95,9 +125,12 @@ __all__ = [
     "replay_days",
     "resolve_spec",
     "run_twin",
+    "shipment_id",
+    "shipment_manifest",
     "split",
     "storage_code",
     "storage_id",
+    "twin_kind",
     "twin_specs",
     "wait_for_twins",
     "warehouse_manifest",

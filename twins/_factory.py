@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import pydantic
 
 from thread import Envelope, Thread
-from twins._ids import plant_id, storage_id
+from twins._ids import plant_code, plant_id, storage_id
 from twins._lines import clean, combine, total
 from twins._messages import (
     ClockDay,
@@ -23,7 +23,8 @@ from twins._messages import (
     StopCommand,
     ref_of,
 )
-from twins._network import SupplyNetwork
+from twins._network import SupplyNetwork, load_network
+from twins._settings import TwinSettings
 from twins._twin import Twin
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,21 @@ class FactoryTwin(Twin):
         self._outflow = network.mean_issue(plant)
         self.on_command("stop", self._stop)
         self.on_command("resume", self._resume)
+
+    @classmethod
+    def create(cls, thread: Thread, twin_id: str, settings: TwinSettings) -> Self:
+        network = load_network(settings.data_dir)
+        return cls(
+            thread,
+            network,
+            plant_code(twin_id),
+            heartbeat_interval=settings.heartbeat_interval,
+        )
+
+    @classmethod
+    def twin_ids(cls, settings: TwinSettings) -> list[str]:
+        network = load_network(settings.data_dir)
+        return [spec.twin_id for spec in network.specs() if spec.kind == cls.kind]
 
     def restore(self, state: dict[str, Any]) -> None:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import pydantic
 
@@ -33,7 +33,8 @@ from twins._messages import (
     ReleaseCommand,
     ref_of,
 )
-from twins._network import SupplyNetwork
+from twins._network import SupplyNetwork, load_network
+from twins._settings import TwinSettings
 from twins._twin import Twin
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,20 @@ class FleetTwin(Twin):
         self.dispatched_today: dict[str, float] = {}
         self.delivered_today: dict[str, float] = {}
         self.short_today: dict[str, float] = {}
+
+    @classmethod
+    def create(cls, thread: Thread, twin_id: str, settings: TwinSettings) -> Self:
+        return cls(
+            thread,
+            load_network(settings.data_dir),
+            request_timeout=settings.request_timeout,
+            heartbeat_interval=settings.heartbeat_interval,
+        )
+
+    @classmethod
+    def twin_ids(cls, settings: TwinSettings) -> list[str]:
+        network = load_network(settings.data_dir)
+        return [spec.twin_id for spec in network.specs() if spec.kind == cls.kind]
 
     def restore(self, state: dict[str, Any]) -> None:
         try:

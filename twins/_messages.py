@@ -173,6 +173,28 @@ class FleetState(NodeState):
     short_today: Lines = Field(default_factory=dict)
 
 
+class ShipmentState(NodeState):
+    """Deliveries by one shipment mode: what fell due on the day, and how late.
+
+    A clock day replays a period of the history (``history_from`` to
+    ``history_to``, scheduled dates); the totals count from the first period.
+    """
+
+    history_from: dt.date
+    history_to: dt.date
+    delivered_today: Annotated[int, Field(ge=0)]
+    late_today: Annotated[int, Field(ge=0)]
+    delivered_total: Annotated[int, Field(ge=0)]
+    late_total: Annotated[int, Field(ge=0)]
+    late_share: Annotated[float, Field(ge=0, le=1)] = Field(
+        description="late deliveries over all deliveries, so far"
+    )
+    mean_delay_days: Annotated[float, Field(ge=0)] = Field(
+        description="mean days late of the late deliveries, so far"
+    )
+    late_today_by_destination: dict[str, int] = Field(default_factory=dict)
+
+
 def _ref(kind: str, message: str) -> SchemaRef:
     return SchemaRef(kind, message, "1.0.0")
 
@@ -192,6 +214,7 @@ CONTRACTS: dict[SchemaRef, type[BaseModel]] = {
     _ref("fleet", "state"): FleetState,
     _ref("fleet", "event.dispatched"): FlowEvent,
     _ref("fleet", "event.delivered"): FlowEvent,
+    _ref("shipment", "state"): ShipmentState,
 }
 
 

@@ -1,4 +1,4 @@
-"""One built-in twin as its own process: from (kind, id) to a running twin."""
+"""One twin as its own process: from (kind, id) to a running twin, of any kind."""
 
 from __future__ import annotations
 
@@ -7,21 +7,20 @@ import logging
 import signal
 from pathlib import Path
 
-from thread import ConfigurationError, Subjects, Thread, UnknownTwinError
-from twins._factory import FactoryTwin
-from twins._fleet import FleetTwin
-from twins._ids import KINDS, TwinSpec, plant_code, storage_code
-from twins._network import SupplyNetwork, load_network
+from thread import Subjects, Thread, UnknownTwinError, check_token
+from twins._ids import KINDS, TwinSpec
+from twins._kinds import kind_names, twin_kind
+from twins._network import load_network
 from twins._settings import TwinSettings
 from twins._twin import Twin
-from twins._warehouse import WarehouseTwin
 
 log = logging.getLogger(__name__)
 
 
 def twin_specs(data_dir: Path | None = None) -> list[TwinSpec]:
-    """Every twin process the data implies, as (kind, id): 25 factories, 13
-    warehouses and the fleet with the data shipped in ``data/``.
+    """Every twin process the SupplyGraph data implies, as (kind, id): 25
+    factories, 13 warehouses and the fleet with the data shipped in ``data/``.
+    This is the network ``twinweave demo`` runs.
 
     Raises:
         ConfigurationError: the data folder is missing or malformed.
@@ -29,81 +28,82 @@ def twin_specs(data_dir: Path | None = None) -> list[TwinSpec]:
     return load_network(data_dir).specs()
 
 
-def resolve_spec(network: SupplyNetwork, kind: str, twin_id: str) -> TwinSpec:
-    """Check that the data implies a twin ``twin_id`` of ``kind``.
+def kind_specs(kinds: list[str], settings: TwinSettings) -> list[TwinSpec]:
+    """The twins each of ``kinds`` implies, kind by kind.
+
+    The SupplyGraph kinds keep the data's order (plants and storage locations
+    by code); others are sorted by id. A kind that runs under any id implies
+    none.
 
     Raises:
-        ConfigurationError: ``kind`` is not a built-in kind.
-        UnknownTwinError: the data implies no such twin of that kind.
+        ConfigurationError: a kind is unknown, or its data is unusable.
     """
-    if kind not in KINDS:
-        raise ConfigurationError(
-            "kind", f"{kind!r} is not a built-in kind (known: {', '.join(KINDS)})"
-        )
-    spec = TwinSpec(kind, twin_id)
-    specs = network.specs()
-    if spec not in specs:
-        raise UnknownTwinError(twin_id, [s.twin_id for s in specs if s.kind == kind])
-    return spec
+    specs: list[TwinSpec] = []
+    if any(kind in KINDS for kind in kinds):
+        network = load_network(settings.data_dir)
+        specs = [spec for spec in network.specs() if spec.kind in kinds]
+    for kind in kinds:
+        if kind not in KINDS:
+            ids = twin_kind(kind).twin_ids(settings)
+            specs += [TwinSpec(kind, twin_id) for twin_id in sorted(ids)]
+    return specs
 
 
-def build_twin(
-    spec: TwinSpec, thread: Thread, network: SupplyNetwork, settings: TwinSettings
-) -> Twin:
-    """The twin ``spec`` names, on ``thread``, with its figures from ``network``.
+def every_kind() -> list[str]:
+    """Every kind that can run here, the SupplyGraph kinds first."""
+    return [*KINDS, *(kind for kind in kind_names() if kind not in KINDS)]
+
+
+def resolve_spec(kind: str, twin_id: str, settings: TwinSettings) -> TwinSpec:
+    """Check that a twin ``twin_id`` of ``kind`` can run.
 
     Raises:
-        ConfigurationError: ``spec`` names no built-in kind.
-        UnknownTwinError: the data implies no such twin.
+        ConfigurationError: ``kind`` is not known here.
+        SubjectError: ``twin_id`` cannot be a twin id.
+        UnknownTwinError: the kind's data implies no such twin.
     """
-    spec = resolve_spec(network, spec.kind, spec.twin_id)
-    beat = settings.heartbeat_interval
-    match spec.kind:
-        case "factory":
-            plant = plant_code(spec.twin_id)
-            return FactoryTwin(thread, network, plant, heartbeat_interval=beat)
-        case "warehouse":
-            return WarehouseTwin(
-                thread,
-                network,
-                storage_code(spec.twin_id),
-                opening_cover_days=settings.opening_cover_days,
-                heartbeat_interval=beat,
-            )
-        case "fleet":
-            return FleetTwin(
-                thread,
-                network,
-                request_timeout=settings.request_timeout,
-                heartbeat_interval=beat,
-            )
-        case _:
-            raise ConfigurationError("kind", f"no built-in kind {spec.kind!r}")
+    cls = twin_kind(kind)
+    check_token(twin_id, "twin id")
+    implied = cls.twin_ids(settings)
+    if implied and twin_id not in implied:
+        raise UnknownTwinError(twin_id, implied)
+    return TwinSpec(kind, twin_id)
 
 
-async def run_twin(
-    spec: TwinSpec, settings: TwinSettings, network: SupplyNetwork | None = None
-) -> None:
+def build_twin(spec: TwinSpec, thread: Thread, settings: TwinSettings) -> Twin:
+    """The twin ``spec`` names, on ``thread``, built by its kind.
+
+    Raises:
+        ConfigurationError: the kind is unknown or its data unusable.
+        UnknownTwinError: the kind's data implies no such twin.
+    """
+    spec = resolve_spec(spec.kind, spec.twin_id, settings)
+    return twin_kind(spec.kind).create(thread, spec.twin_id, settings)
+
+
+async def run_twin(spec: TwinSpec, settings: TwinSettings) -> None:
     """Run one twin until SIGINT or SIGTERM, then leave gracefully.
 
-    The last heartbeat is marked ``leaving`` and the connection is drained.
+    The twin first waits up to ``settings.contract_wait`` seconds for its
+    contracts to be registered on the thread. The last heartbeat is marked
+    ``leaving`` and the connection is drained.
 
     Raises:
         ConfigurationError: the data folder is unusable or ``spec`` unknown.
         ThreadUnavailableError: no NATS server answered.
+        TwinRefusedError: the thread refused the twin's contracts.
     """
-    network = network or load_network(settings.data_dir)
-    resolve_spec(network, spec.kind, spec.twin_id)
+    resolve_spec(spec.kind, spec.twin_id, settings)
     async with Thread(
         settings.nats_url, subjects=Subjects(settings.prefix), name=spec.twin_id
     ) as thread:
-        twin = build_twin(spec, thread, network, settings)
+        twin = build_twin(spec, thread, settings)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, twin.stop)
         try:
             log.info("%s %s is running", spec.kind, spec.twin_id)
-            await twin.run()
+            await twin.run(contract_wait=settings.contract_wait)
         finally:
             for signum in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(signum)

@@ -2,6 +2,8 @@
 
 A twin has an id, a kind and a manifest. Once :meth:`Twin.run` starts it:
 
+* is admitted only if every contract its manifest lists is registered on the
+  thread, and reads what the twin writes (it never registers them itself);
 * resumes its sequence number and state from the state bucket;
 * registers its manifest in the registry bucket;
 * answers commands on ``<prefix>.<kind>.<id>.command.<name>``;
@@ -9,9 +11,11 @@ A twin has an id, a kind and a manifest. Once :meth:`Twin.run` starts it:
 * sends a heartbeat every few seconds, and a last one marked ``leaving``
   when it shuts down gracefully.
 
-Subclasses set ``kind``, add command handlers with :meth:`Twin.on_command` and
+Subclasses set ``kind`` (and, for a kind outside the built-ins, its
+``contract_models``), add command handlers with :meth:`Twin.on_command` and
 override the hooks :meth:`Twin.start`, :meth:`Twin.restore` and
-:meth:`Twin.on_day`.
+:meth:`Twin.on_day`. ``twinweave twin run KIND --id ID`` builds a twin through
+:meth:`Twin.create` and lists a kind's twins with :meth:`Twin.twin_ids`.
 """
 
 from __future__ import annotations
@@ -19,9 +23,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from nats.aio.msg import Msg
 from pydantic import BaseModel
@@ -33,10 +37,14 @@ from thread import (
     Envelope,
     EnvelopeError,
     Message,
+    ModelContract,
     SchemaRef,
+    SchemaRegistry,
     Thread,
+    admit_twin,
 )
 from twins._messages import (
+    CONTRACTS,
     ClockDay,
     CommandReply,
     Heartbeat,
@@ -45,8 +53,8 @@ from twins._messages import (
     NodeState,
     Phase,
     model_contracts,
-    ref_of,
 )
+from twins._settings import TwinSettings
 
 log = logging.getLogger(__name__)
 
@@ -66,29 +74,102 @@ class _Command:
 class Twin:
     """Base class of every twin.
 
+    Attributes:
+        kind: the kind's name, a subject token (``factory``).
+        contract_models: the contracts of a kind outside the built-ins, with
+            the pydantic model each one's data is written from (the built-in
+            kinds' are in ``CONTRACTS``). ``export_schemas(root, models)``
+            writes their files, as ``twinweave schema register`` takes them.
+
     Args:
         thread: a connected thread.
-        manifest: who this twin is; its ``kind`` must match the class's.
+        manifest: who this twin is; its ``kind`` must match the class's. When
+            it lists no contracts, :meth:`published_refs` are filled in.
         heartbeat_interval: seconds between heartbeats.
     """
 
     kind: ClassVar[str] = "twin"
+    contract_models: ClassVar[Mapping[SchemaRef, type[BaseModel]]] = {}
 
     def __init__(
         self, thread: Thread, manifest: Manifest, *, heartbeat_interval: float = 1.0
     ) -> None:
         if manifest.kind != self.kind:
             raise ValueError(f"manifest kind {manifest.kind!r} is not {self.kind!r}")
+        if not manifest.contracts:
+            urns = [ref.urn for ref in self.published_refs()]
+            manifest = manifest.model_copy(update={"contracts": urns})
         self.thread = thread
         self.manifest = manifest
         self.heartbeat_interval = heartbeat_interval
         self.phase = Phase.COMMISSIONED
-        self.contracts = Contracts(model_contracts())
+        self.contracts = Contracts(
+            [
+                *model_contracts(),
+                *(ModelContract(r, m) for r, m in self.contract_models.items()),
+            ]
+        )
         self._sequence = 0
         self._started = time.monotonic()
         self._stopping = asyncio.Event()
         self._commands: dict[str, _Command] = {}
         self._log = logging.LoggerAdapter(log, {"twin_id": manifest.twin_id})
+
+    # -- the kind -------------------------------------------------------------
+
+    @classmethod
+    def create(cls, thread: Thread, twin_id: str, settings: TwinSettings) -> Self:
+        """One twin of this kind, as ``twinweave twin run KIND --id ID`` starts it.
+
+        This default names the twin after its id and declares no relations;
+        kinds built on data override it.
+
+        Raises:
+            ConfigurationError: the settings or data cannot make this twin.
+            UnknownTwinError: the kind has no twin ``twin_id``.
+        """
+        manifest = Manifest(twin_id=twin_id, kind=cls.kind, display_name=twin_id)
+        return cls(thread, manifest, heartbeat_interval=settings.heartbeat_interval)
+
+    @classmethod
+    def twin_ids(cls, settings: TwinSettings) -> list[str]:
+        """The twins of this kind its data implies; empty when any id will do.
+
+        Raises:
+            ConfigurationError: the data cannot be read.
+        """
+        return []
+
+    @classmethod
+    def known_models(cls) -> dict[SchemaRef, type[BaseModel]]:
+        """Every contract a twin of this kind knows, built-in and its own."""
+        return {**CONTRACTS, **cls.contract_models}
+
+    @classmethod
+    def ref_of(cls, kind: str, message: str) -> SchemaRef:
+        """The latest known version of contract ``kind:message``.
+
+        Raises:
+            KeyError: no such contract is known.
+        """
+        known = cls.known_models()
+        found = [ref for ref in known if (ref.kind, ref.message) == (kind, message)]
+        if not found:
+            raise KeyError(f"{kind}:{message}")
+        return max(found, key=lambda ref: ref.semver)
+
+    @classmethod
+    def published_refs(cls) -> list[SchemaRef]:
+        """What twins of this kind publish: the latest version of each of the
+        kind's contracts but its commands (which are sent to them), sorted."""
+        messages = {
+            ref.message
+            for ref in cls.known_models()
+            if ref.kind == cls.kind and not ref.message.startswith("command.")
+        }
+        return sorted(cls.ref_of(cls.kind, message) for message in messages)
+
+    # -- who it is ------------------------------------------------------------
 
     @property
     def twin_id(self) -> str:
@@ -137,7 +218,7 @@ class Twin:
 
     async def publish_state(self, state: NodeState) -> None:
         """Publish ``state`` live and keep it as the last-known state in KV."""
-        envelope = self.envelope(ref_of(self.kind, "state"))
+        envelope = self.envelope(self.ref_of(self.kind, "state"))
         await self.thread.publish(self.subject(Channel.STATE), envelope, state)
         await self.thread.put_state(self.twin_id, envelope, state)
 
@@ -145,7 +226,7 @@ class Twin:
         self, name: str, data: BaseModel, cause: Envelope | None = None
     ) -> None:
         """Publish a durable event ``name`` into the event stream."""
-        envelope = self.envelope(ref_of(self.kind, f"event.{name}"), cause)
+        envelope = self.envelope(self.ref_of(self.kind, f"event.{name}"), cause)
         await self.thread.publish_durable(
             self.subject(Channel.EVENT, name), envelope, data
         )
@@ -156,7 +237,7 @@ class Twin:
             twin_id=self.twin_id, previous=self.phase, phase=phase, reason=reason
         )
         self.phase = phase
-        envelope = self.envelope(ref_of("common", "lifecycle"))
+        envelope = self.envelope(self.ref_of("common", "lifecycle"))
         await self.thread.publish_durable(
             self.subject(Channel.LIFECYCLE), envelope, change
         )
@@ -173,7 +254,7 @@ class Twin:
         candidates = [kind] if kind else ["common", self.kind]
         for owner in candidates:
             try:
-                ref = ref_of(owner, f"command.{name}")
+                ref = self.ref_of(owner, f"command.{name}")
             except KeyError:
                 continue
             self._commands[name] = _Command(ref, handler)
@@ -212,17 +293,34 @@ class Twin:
         self, msg: Msg, cause: Envelope | None, reply: CommandReply
     ) -> None:
         if msg.reply:
-            envelope = self.envelope(ref_of("common", "command.reply"), cause)
+            envelope = self.envelope(self.ref_of("common", "command.reply"), cause)
             await self.thread.reply(msg.reply, envelope, reply)
 
     # -- running --------------------------------------------------------------
 
-    async def run(self, joined: asyncio.Event | None = None) -> None:
+    async def run(
+        self, joined: asyncio.Event | None = None, *, contract_wait: float = 0.0
+    ) -> None:
         """Join the thread and run until :meth:`stop` is called.
 
         Args:
             joined: set once the twin is registered and answering commands.
+            contract_wait: seconds to wait for contracts not registered yet
+                before the twin is refused.
+
+        Raises:
+            TwinRefusedError: a contract the manifest lists is not registered
+                on the thread, or is registered with a document that would
+                refuse what this twin sends.
         """
+        await admit_twin(
+            SchemaRegistry(self.thread),
+            self.twin_id,
+            self.kind,
+            self.manifest.contracts,
+            self._own_documents(),
+            wait=contract_wait,
+        )
         kept = await self.thread.get_state(self.twin_id)
         if kept is not None:
             envelope, state = kept
@@ -259,6 +357,14 @@ class Twin:
         """Ask :meth:`run` to finish: a last heartbeat, then return."""
         self._stopping.set()
 
+    def _own_documents(self) -> dict[str, dict[str, Any]]:
+        models = self.known_models()
+        return {
+            ref.urn: ModelContract(ref, models[ref]).json_schema()
+            for ref in (SchemaRef.parse(urn) for urn in self.manifest.contracts)
+            if ref in models
+        }
+
     async def _on_clock(self, message: Message) -> None:
         await self.on_day(message.data)
 
@@ -274,5 +380,5 @@ class Twin:
             uptime_s=round(time.monotonic() - self._started, 3),
             leaving=leaving,
         )
-        envelope = self.envelope(ref_of("common", "heartbeat"))
+        envelope = self.envelope(self.ref_of("common", "heartbeat"))
         await self.thread.publish(self.subject(Channel.HEARTBEAT), envelope, beat)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import pydantic
 
 from thread import Channel, Envelope, Message, Receiver, Thread
-from twins._ids import FLEET_ID, storage_id
+from twins._ids import FLEET_ID, storage_code, storage_id
 from twins._lines import clean, combine, quantity, total
 from twins._messages import (
     ClockDay,
@@ -22,7 +22,8 @@ from twins._messages import (
     WarehouseState,
     ref_of,
 )
-from twins._network import SupplyNetwork
+from twins._network import SupplyNetwork, load_network
+from twins._settings import TwinSettings
 from twins._twin import Twin
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,21 @@ class WarehouseTwin(Twin):
         # Issues, releases and clock days arrive on separate subscriptions.
         self._lock = asyncio.Lock()
         self.on_command("release", self._release, kind="warehouse")
+
+    @classmethod
+    def create(cls, thread: Thread, twin_id: str, settings: TwinSettings) -> Self:
+        return cls(
+            thread,
+            load_network(settings.data_dir),
+            storage_code(twin_id),
+            opening_cover_days=settings.opening_cover_days,
+            heartbeat_interval=settings.heartbeat_interval,
+        )
+
+    @classmethod
+    def twin_ids(cls, settings: TwinSettings) -> list[str]:
+        network = load_network(settings.data_dir)
+        return [spec.twin_id for spec in network.specs() if spec.kind == cls.kind]
 
     @property
     def durable_name(self) -> str:

@@ -1,4 +1,5 @@
-"""``twinweave twin``: run one built-in twin, or the replay clock, as a process.
+"""``twinweave twin`` runs one twin of any kind, or the replay clock, as a process;
+``twinweave new-twin`` scaffolds a twin package for a new kind.
 
 A bad argument gives one line on stderr and exit code 2; a failure while running
 gives one line and exit code 1.
@@ -19,8 +20,10 @@ from typer.core import TyperGroup
 
 from thread import ConfigurationError, Subjects, Thread, TwinweaveError
 from twins._clock import ReplayClock, replay_days
+from twins._ids import KINDS
 from twins._network import load_network
-from twins._process import resolve_spec, run_twin
+from twins._process import every_kind, kind_specs, resolve_spec, run_twin
+from twins._scaffold import scaffold
 from twins._settings import TwinSettings
 
 USAGE = 2
@@ -46,8 +49,20 @@ class _OneLineErrors(TyperGroup):
 
 app = typer.Typer(
     cls=_OneLineErrors,
-    help="Run and inspect the built-in twins on the SupplyGraph data.",
+    help="Run and list twins (built-in kinds and installed ones), and the clock.",
     no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+new_twin_app = typer.Typer(
+    cls=_OneLineErrors,
+    name="new-twin",
+    help="Scaffold a twin package for a new kind.",
+    # A group of no sub-commands, so that it joins 'twinweave' as a plugin;
+    # its options may follow the kind, as for any command.
+    context_settings={"allow_interspersed_args": True},
+    subcommand_metavar="",
     pretty_exceptions_enable=False,
     add_completion=False,
 )
@@ -61,35 +76,46 @@ Prefix = Annotated[
 DataDir = Annotated[
     Path | None,
     typer.Option(
-        "--data-dir", help="folder with supplygraph/ [env TWINWEAVE_DATA_DIR]"
+        "--data-dir",
+        help="folder with supplygraph/ and usaid-scms/ [env TWINWEAVE_DATA_DIR]",
     ),
 ]
 
 
 @app.command("run")
 def run_command(
-    kind: Annotated[str, typer.Argument(help="factory, warehouse or fleet")],
+    kind: Annotated[
+        str, typer.Argument(help="factory, warehouse, fleet, shipment or installed")
+    ],
     twin_id: Annotated[str, typer.Option("--id", help="twin id, see 'twin list'")],
     nats_url: NatsUrl = None,
     prefix: Prefix = None,
     heartbeat: Annotated[
         float | None, typer.Option("--heartbeat", help="seconds between heartbeats")
     ] = None,
+    contract_wait: Annotated[
+        float | None,
+        typer.Option(
+            "--contract-wait",
+            help="seconds to wait for the twin's contracts to be registered"
+            " [env TWINWEAVE_CONTRACT_WAIT, default 10]",
+        ),
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Run one twin until SIGINT or SIGTERM."""
+    """Run one twin until SIGINT or SIGTERM; refused if its contracts are missing."""
     try:
         settings = _settings(
             nats_url=nats_url,
             prefix=prefix,
             heartbeat_interval=heartbeat,
+            contract_wait=contract_wait,
             data_dir=data_dir,
         )
-        network = load_network(settings.data_dir)
-        spec = resolve_spec(network, kind, twin_id)
+        spec = resolve_spec(kind, twin_id, settings)
     except TwinweaveError as exc:
         _fail(str(exc), USAGE)
-    _run(run_twin(spec, settings, network))
+    _run(run_twin(spec, settings))
 
 
 @app.command("clock")
@@ -129,14 +155,49 @@ def clock_command(
 
 
 @app.command("list")
-def list_command(data_dir: DataDir = None) -> None:
-    """Print the twins the data implies, one per line: kind and id."""
+def list_command(
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--kind", help="list this kind's twins (repeatable)"),
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="list the twins of every kind")
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Print twins the data implies, one per line: kind and id.
+
+    Without options, the SupplyGraph network's (what 'twinweave demo' runs).
+    """
     try:
-        network = load_network(_settings(data_dir=data_dir).data_dir)
+        if kind and every:
+            raise ConfigurationError("--all", "give --kind or --all, not both")
+        kinds = every_kind() if every else kind or list(KINDS)
+        specs = kind_specs(kinds, _settings(data_dir=data_dir))
     except TwinweaveError as exc:
         _fail(str(exc), USAGE)
-    for spec in network.specs():
+    for spec in specs:
         typer.echo(f"{spec.kind} {spec.twin_id}")
+
+
+@new_twin_app.callback(invoke_without_command=True)
+def new_twin_command(
+    kind: Annotated[str, typer.Argument(help="the new kind's name, e.g. coldstore")],
+    folder: Annotated[
+        Path | None,
+        typer.Option("--dir", help="folder to write [default: ./twinweave-KIND]"),
+    ] = None,
+) -> None:
+    """Write a twin package for KIND: its contract, twin class, pyproject, test."""
+    try:
+        written = scaffold(kind, folder)
+    except TwinweaveError as exc:
+        _fail(str(exc), USAGE)
+    here = Path.cwd()
+    for path in sorted(p for p in written.resolve().rglob("*") if p.is_file()):
+        typer.echo(
+            f"wrote {path.relative_to(here) if path.is_relative_to(here) else path}"
+        )
 
 
 async def _replay(

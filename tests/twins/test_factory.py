@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from tests.twins.support import on, running, send, tick, watch
 from thread import Channel, Subjects, Thread
 from twins import FactoryTwin, Phase, StopCommand, SupplyNetwork, WarehouseTwin
@@ -71,6 +73,7 @@ async def test_factory_is_operating_again_when_the_stop_ends(
     assert (stopped.stopped_until, change.phase) == (JAN_2, Phase.OPERATING)
 
 
+@pytest.mark.usefixtures("registered")
 async def test_restarted_factory_stays_stopped_for_the_days_left(
     nats_url: str, subjects: Subjects, network: SupplyNetwork
 ) -> None:
