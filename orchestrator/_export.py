@@ -1,4 +1,4 @@
-"""The graph written out for other tools: node-link JSON, GraphML and DOT."""
+"""The graph written out for other tools: node-link JSON, GraphML, DOT and Mermaid."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ class GraphFormat(enum.StrEnum):
     JSON = "json"
     GRAPHML = "graphml"
     DOT = "dot"
+    MERMAID = "mermaid"
 
 
 def to_node_link(graph: nx.DiGraph) -> dict[str, Any]:
@@ -74,6 +75,26 @@ def to_dot(graph: nx.DiGraph, name: str = "twinweave") -> str:
     return "\n".join(lines) + "\n"
 
 
+def to_mermaid(graph: nx.DiGraph) -> str:
+    """The graph as a Mermaid flowchart, left to right, one line per edge.
+
+    Node ids become ``n0``, ``n1``... in sorted order, each declared once with
+    its display name as a quoted label; an edge is labelled with its kind.
+    Quotes and markup in labels are written as Mermaid entity codes, so that
+    no id or name can break the chart.
+    """
+    ids = {node: f"n{i}" for i, node in enumerate(sorted(graph))}
+    lines = ["flowchart LR"]
+    for node in sorted(graph):
+        name = graph.nodes[node].get("display_name") or node
+        lines.append(f'    {ids[node]}["{_mermaid_text(str(name))}"]')
+    for origin, destination, attributes in sorted(graph.edges(data=True)):
+        kind = attributes.get("kind")
+        arrow = f'-->|"{_mermaid_text(str(kind))}"|' if kind else "-->"
+        lines.append(f"    {ids[origin]} {arrow} {ids[destination]}")
+    return "\n".join(lines) + "\n"
+
+
 def export_graph(graph: nx.DiGraph, fmt: GraphFormat | str) -> str:
     """The graph in one of the :class:`GraphFormat` formats.
 
@@ -87,6 +108,8 @@ def export_graph(graph: nx.DiGraph, fmt: GraphFormat | str) -> str:
             return to_graphml(graph)
         case GraphFormat.DOT:
             return to_dot(graph)
+        case GraphFormat.MERMAID:
+            return to_mermaid(graph)
         case other:
             known = ", ".join(f.value for f in GraphFormat)
             raise ConfigurationError("format", f"{other!r} is not one of {known}")
@@ -120,6 +143,22 @@ def _dot_attributes(attributes: Mapping[str, Any]) -> str:
             case _:
                 pairs.append(f"{key}={_quote(str(value))}")
     return f" [{', '.join(pairs)}]" if pairs else ""
+
+
+_MERMAID_ENTITIES = {
+    '"': "#quot;",
+    "#": "#35;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "|": "#124;",
+    "`": "#96;",
+    "\n": " ",
+    "\r": " ",
+}
+
+
+def _mermaid_text(text: str) -> str:
+    return "".join(_MERMAID_ENTITIES.get(char, char) for char in text)
 
 
 def _quote(text: str) -> str:

@@ -136,6 +136,23 @@ class NetworkModel:
         self.node(twin_id).update(registered=False, online=False)
         return True
 
+    def refuse(self, twin_id: str) -> None:
+        """Keep a twin the thread refused out of the graph.
+
+        A twin that never registered is dropped, with the external nodes only
+        it led to; one that had registered is marked gone, as by
+        :meth:`unregister`, so that its history stays.
+        """
+        if twin_id not in self.graph:
+            return
+        if self.node(twin_id)["registered"]:
+            self.unregister(twin_id)
+            return
+        neighbours = set(nx.all_neighbors(self.graph, twin_id))
+        self.graph.remove_node(twin_id)
+        for node_id in neighbours:
+            self._drop_if_orphan(node_id)
+
     def apply_state(
         self, twin_id: str, envelope: Envelope, data: Mapping[str, Any]
     ) -> Admission:
@@ -255,8 +272,12 @@ class NetworkModel:
                 edge.update(kind=OBSERVED, declared=False)
                 continue
             self.graph.remove_edge(twin_id, target)
-            if self.node(target)["kind"] == EXTERNAL and not self.graph.degree(target):
-                self.graph.remove_node(target)
+            self._drop_if_orphan(target)
+
+    def _drop_if_orphan(self, node_id: str) -> None:
+        # An external node exists only through the edges that reach it.
+        if self.node(node_id)["kind"] == EXTERNAL and not self.graph.degree(node_id):
+            self.graph.remove_node(node_id)
 
 
 def _kind_of(envelope: Envelope) -> str:

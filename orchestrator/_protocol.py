@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from orchestrator._scenario import Scenario
 from thread import (
     ConfigurationError,
     Contracts,
@@ -27,7 +28,7 @@ from thread import (
 )
 
 SERVICE = "orchestrator"
-QUERIES = ("status", "graph", "impact")
+QUERIES = ("status", "graph", "impact", "exposure", "propagate", "whatif")
 _TYPE = "io.twinweave.orchestrator"
 
 
@@ -129,3 +130,36 @@ def body_of(raw: bytes) -> Mapping[str, Any]:
     if not isinstance(body, dict):
         raise ConfigurationError("query body", "must be a JSON object")
     return body
+
+
+def scenario_in(body: Mapping[str, Any], query: str) -> Scenario | None:
+    """The scenario a query body carries under ``scenario``, if any.
+
+    Raises:
+        ConfigurationError: it is not a valid scenario (the error names the
+            field, e.g. ``scenario: disruptions[0].share``).
+    """
+    data = body.get("scenario")
+    if data is None:
+        return None
+    if not isinstance(data, Mapping):
+        raise ConfigurationError(query, '"scenario" must be a scenario object')
+    return Scenario.from_data(data, where="scenario")
+
+
+def number_in(
+    body: Mapping[str, Any], key: str, query: str, *, whole: bool = False
+) -> float | None:
+    """An optional number of a query body (a whole one with ``whole``).
+
+    Raises:
+        ConfigurationError: it is there but not a number.
+    """
+    value = body.get(key)
+    if value is None:
+        return None
+    wanted = int if whole else int | float
+    if isinstance(value, bool) or not isinstance(value, wanted):
+        kind = "a whole number" if whole else "a number"
+        raise ConfigurationError(query, f'"{key}" must be {kind}, not {value!r}')
+    return value

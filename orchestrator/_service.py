@@ -1,14 +1,18 @@
 """The orchestrator service: follows the thread into the model and answers queries.
 
-On start it reads the manifests and last states kept in KV, then follows:
+On start it registers the contract files of ``schemas/`` in the schema registry
+(whoever starts the thread's services does, never a twin) and reads every
+registered contract, then the manifests and last states kept in KV, and follows:
 
 * the registry bucket, for twins joining, changing and leaving;
 * every twin's state and heartbeat on core NATS;
 * lifecycle changes and events from the event stream, replayed from its first
   message, so that a restarted orchestrator rebuilds the volumes it observed.
 
-A liveness check marks a twin offline once it has been silent for
-``offline_after`` heartbeat intervals, and at once on a beat marked ``leaving``.
+A twin whose manifest lists a contract nobody registered is refused
+(``_admission``): it stays out of the graph, and ``status`` lists it. A liveness
+check marks a twin offline once it has been silent for ``offline_after``
+heartbeat intervals, and at once on a beat marked ``leaving``.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
@@ -25,21 +30,28 @@ import orjson
 from nats.aio.msg import Msg
 from nats.js.kv import KeyValue
 
+from orchestrator._admission import Admissions
 from orchestrator._export import to_node_link
+from orchestrator._exposure import ExposureReport, exposure
 from orchestrator._impact import ImpactReport, impact
 from orchestrator._intake import ArrivalGuard, until_current
 from orchestrator._model import NetworkModel
+from orchestrator._propagation import PropagationReport, propagate
 from orchestrator._protocol import (
     QUERIES,
     answer_envelope,
     body_of,
     error_answer,
     latest_contract,
+    number_in,
     ok_answer,
     queries_pattern,
+    scenario_in,
 )
+from orchestrator._scenario import Scenario
 from orchestrator._summary import twin_summary
-from schemas import load_contracts
+from orchestrator._whatif import WhatIfResult, what_if
+from schemas import SCHEMA_DIR, load_contracts
 from thread import (
     Channel,
     ConfigurationError,
@@ -50,6 +62,7 @@ from thread import (
     EnvelopeError,
     Message,
     Receiver,
+    SchemaRegistry,
     SubjectError,
     Thread,
     ThreadSettings,
@@ -73,6 +86,9 @@ class Orchestrator:
         thread: a connected thread.
         settings: the heartbeat interval and ``offline_after`` to judge liveness.
         contracts: what to validate messages with; ``schemas/`` by default.
+            Every contract registered on the thread is added at start.
+        seed: the folder of contract files to register at start; None
+            registers nothing.
     """
 
     def __init__(
@@ -81,11 +97,14 @@ class Orchestrator:
         settings: ThreadSettings | None = None,
         *,
         contracts: Contracts | None = None,
+        seed: Path | None = SCHEMA_DIR,
     ) -> None:
         self.thread = thread
         self.settings = settings or ThreadSettings()
         self.contracts = contracts or load_contracts()
+        self.seed = seed
         self.model = NetworkModel()
+        self.admissions = Admissions(SchemaRegistry(thread), self.contracts)
         self._manifest = latest_contract(self.contracts, ["common"], "manifest")
         self._receivers: list[Receiver] = []
         self._kept = ConsumerStats()
@@ -142,19 +161,23 @@ class Orchestrator:
     # -- answers --------------------------------------------------------------
 
     def counters(self) -> dict[str, int]:
-        """Messages received, and how many were stale, duplicates or dead-lettered."""
+        """Messages received, how many were stale, duplicates or dead-lettered,
+        and how many twins stand refused."""
         stats = [self._kept, *(r.stats for r in self._receivers)]
         return {
             "received": sum(s.received for s in stats),
             "stale": self.model.stale + sum(s.stale for s in stats),
             "duplicates": self.model.duplicates + sum(s.duplicates for s in stats),
             "dead_lettered": sum(s.dead_lettered for s in stats),
+            "refused": len(self.admissions.refusals()),
         }
 
     def status(self) -> dict[str, Any]:
-        """Every twin's summary and the counters (the ``status`` answer)."""
+        """Every twin's summary, the refused twins and the counters (the
+        ``status`` answer)."""
         return {
             "twins": [twin_summary(self.model, t) for t in self.model.twin_ids()],
+            "refused": [r.as_dict() for r in self.admissions.refusals()],
             "counters": self.counters(),
             "offline_after_s": self.offline_after_s,
         }
@@ -168,14 +191,67 @@ class Orchestrator:
         """What stopping ``twin_ids`` for ``days`` days does downstream."""
         return impact(self.model, twin_ids, days)
 
+    def exposure(
+        self, *, ttr_default: float | None = None, scenario: Scenario | None = None
+    ) -> ExposureReport:
+        """Every node's risk exposure on the current graph (see ``exposure``)."""
+        return exposure(self.model.graph, ttr_default=ttr_default, scenario=scenario)
+
+    def propagate(self, scenario: Scenario) -> PropagationReport:
+        """How ``scenario`` travels through the current graph over time."""
+        return propagate(self.model.graph, scenario)
+
+    async def what_if(
+        self, scenario: Scenario, *, days: int | None = None
+    ) -> WhatIfResult:
+        """``scenario`` run forward on a fork of the live state in KV.
+
+        Publishes nothing and changes no twin.
+        """
+        return await what_if(self.thread, scenario, days=days, contracts=self.contracts)
+
+    async def ask(self, query: str, body: Any) -> Any:
+        """The result of any query, ``whatif`` included (it reads the thread).
+
+        Raises:
+            ConfigurationError, UnknownTwinError: as :meth:`answer`.
+        """
+        if query != "whatif":
+            return self.answer(query, body)
+        scenario = scenario_in(body, query)
+        if scenario is None:
+            raise ConfigurationError(query, 'the body must be {"scenario": {...}}')
+        days = number_in(body, "days", query, whole=True)
+        result = await self.what_if(scenario, days=None if days is None else int(days))
+        return result.as_dict()
+
     def answer(self, query: str, body: Any) -> Any:
-        """The result of one query (``status``, ``graph`` or ``impact``).
+        """The result of one query that the model alone answers: ``status``,
+        ``graph``, ``impact``, ``exposure`` or ``propagate`` (:meth:`ask` takes
+        ``whatif`` too).
 
         Raises:
             ConfigurationError: the query or its body is not understood.
-            UnknownTwinError: an impact query names an unknown twin.
+            UnknownTwinError: the query names an unknown twin.
         """
         match query, body:
+            case "exposure", {**fields} if fields.keys() <= {"scenario", "ttr_default"}:
+                ttr = number_in(body, "ttr_default", query)
+                found = self.exposure(
+                    ttr_default=ttr, scenario=scenario_in(body, query)
+                )
+                return found.as_dict()
+            case "exposure", _:
+                raise ConfigurationError(
+                    query, 'the body may hold "scenario" and "ttr_default" only'
+                )
+            case "propagate", {"scenario": dict()}:
+                scenario = scenario_in(body, query)
+                return None if scenario is None else self.propagate(scenario).as_dict()
+            case "propagate", _:
+                raise ConfigurationError(query, 'the body must be {"scenario": {...}}')
+            case "whatif", _:
+                raise ConfigurationError(query, "it reads the thread: use ask()")
             case "status", _:
                 return self.status()
             case "graph", _:
@@ -198,6 +274,13 @@ class Orchestrator:
         subjects = self.thread.subjects
         tasks = await self._stack.enter_async_context(asyncio.TaskGroup())
         self._stack.callback(self._stopping.set)
+        # Every registered contract is known before any message is read, and
+        # followed from then on: a new kind's states validate against nothing else.
+        registered = await self.admissions.start(self.seed)
+        self._stack.push_async_callback(registered.stop)
+        tasks.create_task(
+            self.admissions.follow(registered), name="orchestrator-schemas"
+        )
 
         # Live subscriptions first, so that nothing published while the kept
         # values are read is missed; the model's sequence guard sorts them out.
@@ -267,6 +350,7 @@ class Orchestrator:
 
     async def _on_registry(self, entry: KeyValue.Entry) -> None:
         if entry.operation in _DELETED:
+            self.admissions.withdraw(entry.key)
             if self.model.unregister(entry.key):
                 log.info("twin %s left the registry", entry.key, extra=_on(entry.key))
             await self._notify()
@@ -276,10 +360,15 @@ class Orchestrator:
         raw = entry.value or b""
         try:
             manifest = self.contracts.validate(self._manifest.urn, raw)
+            admitted = await self.admissions.admit(manifest)
         except ContractError as exc:
             await self._reject(
                 f"{self.thread.subjects.registry_bucket}.{entry.key}", raw, exc
             )
+            return
+        if not admitted:
+            self.model.refuse(entry.key)
+            await self._notify()
             return
         if self.model.register(manifest):
             log.info("twin %s joined", entry.key, extra=_on(entry.key))
@@ -287,6 +376,8 @@ class Orchestrator:
 
     async def _on_live(self, message: Message) -> None:
         where = self.thread.subjects.parse(message.subject)
+        if self.admissions.is_refused(where.twin_id):
+            return
         match where.channel:
             case Channel.STATE:
                 self.model.apply_state(where.twin_id, message.envelope, message.data)
@@ -312,6 +403,8 @@ class Orchestrator:
 
     async def _on_stream(self, message: Message) -> None:
         where = self.thread.subjects.parse(message.subject)
+        if self.admissions.is_refused(where.twin_id):
+            return
         match where.channel, message.data:
             case Channel.LIFECYCLE, {"phase": str(phase)}:
                 self.model.set_phase(where.twin_id, phase, kind=where.kind)
@@ -346,7 +439,7 @@ class Orchestrator:
         request: Envelope | None = None
         try:
             request = Envelope.from_headers(msg.headers, subject=msg.subject)
-            answer = ok_answer(self.answer(query, body_of(msg.data)))
+            answer = ok_answer(await self.ask(query, body_of(msg.data)))
         except TwinweaveError as exc:
             answer = error_answer(exc)
         except Exception as exc:  # a bug must not leave the asker waiting

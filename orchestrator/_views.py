@@ -17,10 +17,17 @@ def render_status(status: Mapping[str, Any]) -> Table:
 
     Key figures (production, stock, deliveries...) are shown as each twin
     published them, so a new twin kind's figures appear without a change here;
-    the days of cover are the twin's own, or worked out from its stock.
+    the days of cover are the twin's own, or worked out from its stock. Twins
+    the thread refused are listed under the table, with the reason.
     """
-    counters = _counters(status.get("counters", {}))
-    table = Table(title="Twins", caption=counters, box=box.SIMPLE_HEAD, pad_edge=False)
+    caption = [_counters(status.get("counters", {}))]
+    caption += [r["reason"] for r in status.get("refused", [])]
+    table = Table(
+        title="Twins",
+        caption="\n".join(caption),
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
     twins = status.get("twins", [])
     widest = max((len(t[key]) for t in twins for key in ("id", "kind")), default=4)
     table.add_column("Twin", no_wrap=True, min_width=widest)

@@ -9,6 +9,7 @@ for an unusable argument and 1 for anything else.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import enum
 import logging
 import signal
@@ -26,11 +27,22 @@ from rich.table import Table
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
+from orchestrator._analysis_views import (
+    render_exposure,
+    render_propagation,
+    render_scenario,
+    render_whatif,
+)
 from orchestrator._client import OrchestratorClient, send_command
+from orchestrator._demo import DemoOptions, run_demo
 from orchestrator._export import GraphFormat, export_graph
 from orchestrator._protocol import queries_pattern
+from orchestrator._scenario import Scenario
+from orchestrator._scenario_store import ScenarioStore
 from orchestrator._service import Orchestrator
 from orchestrator._views import render_command_result, render_impact, render_status
+from orchestrator._web import Dashboard
+from orchestrator._whatif import WhatIfResult, what_if
 from thread import (
     ConfigurationError,
     ContractError,
@@ -104,6 +116,11 @@ command_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(command_app, name="command")
+scenario_app = typer.Typer(
+    help="Save, list, show and run scenarios (YAML or JSON files of disruptions).",
+    no_args_is_help=True,
+)
+app.add_typer(scenario_app, name="scenario")
 
 NatsUrl = Annotated[
     str | None,
@@ -157,6 +174,27 @@ def orchestrator_command(
 
 
 @app.command()
+def serve(
+    nats_url: NatsUrl = None,
+    prefix: Prefix = None,
+    timeout: Timeout = None,
+    host: Annotated[
+        str, typer.Option("--host", help="address to listen on")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="port; 0 picks a free one")
+    ] = 8080,
+    log_level: Annotated[
+        LogLevel, typer.Option("--log-level", help="what to log")
+    ] = LogLevel.INFO,
+) -> None:
+    """Serve the dashboard and its HTTP API, with an orchestrator of its own."""
+    settings = _settings(nats_url, prefix, timeout)
+    logging.getLogger().setLevel(log_level.upper())
+    asyncio.run(_serve_dashboard(settings, host, port))
+
+
+@app.command()
 def status(
     nats_url: NatsUrl = None,
     prefix: Prefix = None,
@@ -182,7 +220,7 @@ def graph(
     prefix: Prefix = None,
     timeout: Timeout = None,
 ) -> None:
-    """Export the dependency graph as node-link JSON, GraphML or DOT."""
+    """Export the dependency graph as node-link JSON, GraphML, DOT or Mermaid."""
     settings = _settings(nats_url, prefix, timeout)
     text = export_graph(asyncio.run(_ask(settings, lambda c: c.graph())), fmt)
     if output is None:
@@ -197,18 +235,186 @@ def graph(
 @app.command()
 def impact(
     twins: Annotated[
-        list[str], typer.Argument(help="ids of the twins that stop", show_default=False)
-    ],
-    days: Annotated[int, typer.Option("--days", "-d", min=1, help="days they stop")],
+        list[str] | None,
+        typer.Argument(help="ids of the twins that stop", show_default=False),
+    ] = None,
+    days: Annotated[
+        int | None, typer.Option("--days", "-d", min=1, help="days they stop")
+    ] = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenario", "-s", help="a scenario file (YAML or JSON) instead of TWINS"
+        ),
+    ] = None,
     nats_url: NatsUrl = None,
     prefix: Prefix = None,
     timeout: Timeout = None,
     as_json: AsJson = False,
 ) -> None:
-    """Show which nodes run short, when, and the volume at risk if TWINS stop."""
+    """Show which nodes run short, when, and the volume at risk if TWINS stop.
+
+    With --scenario FILE: for each node the scenario leaves short, the day its
+    stock runs out, the day it recovers and the volume short.
+    """
     settings = _settings(nats_url, prefix, timeout)
-    report = asyncio.run(_ask(settings, lambda client: client.impact(twins, days)))
+    if scenario is not None:
+        if twins or days is not None:
+            raise ConfigurationError(
+                "--scenario", "give TWINS with --days, or --scenario, not both"
+            )
+        body = {"scenario": _scenario_data(Scenario.from_file(scenario))}
+        answer = asyncio.run(_ask(settings, lambda c: c.ask("propagate", body)))
+        _show(answer, None if as_json else render_propagation(answer))
+        return
+    if not twins:
+        raise ConfigurationError(
+            "TWINS", "name the twins that stop, or give --scenario"
+        )
+    if days is None:
+        raise ConfigurationError("--days", "say for how many days the twins stop")
+    stopped, length = twins, days
+    report = asyncio.run(_ask(settings, lambda c: c.impact(stopped, length)))
     _show(report.as_dict(), None if as_json else render_impact(report))
+
+
+@app.command()
+def exposure(
+    scenario: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenario", "-s", help="a scenario file whose time_to_recover_days apply"
+        ),
+    ] = None,
+    ttr_default: Annotated[
+        float | None,
+        typer.Option(
+            "--ttr-default",
+            min=0,
+            help="time to recover of a node without one [default: per kind]",
+        ),
+    ] = None,
+    nats_url: NatsUrl = None,
+    prefix: Prefix = None,
+    timeout: Timeout = None,
+    as_json: AsJson = False,
+) -> None:
+    """Rank every node by the volume lost if it alone fails for its time to
+    recover; mark the exposed ones (TTS < TTR) and single points of failure."""
+    settings = _settings(nats_url, prefix, timeout)
+    body: dict[str, Any] = {}
+    if scenario is not None:
+        body["scenario"] = _scenario_data(Scenario.from_file(scenario))
+    if ttr_default is not None:
+        body["ttr_default"] = ttr_default
+    answer = asyncio.run(_ask(settings, lambda c: c.ask("exposure", body)))
+    _show(answer, None if as_json else render_exposure(answer))
+
+
+WhatIfDays = Annotated[
+    int | None,
+    typer.Option(
+        "--days", "-d", min=1, help="days to run [default: to the scenario's horizon]"
+    ),
+]
+
+
+@app.command("whatif")
+def whatif_command(
+    scenario: Annotated[
+        Path, typer.Argument(help="a scenario file (YAML or JSON)", show_default=False)
+    ],
+    days: WhatIfDays = None,
+    nats_url: NatsUrl = None,
+    prefix: Prefix = None,
+    timeout: Timeout = None,
+    as_json: AsJson = False,
+) -> None:
+    """Run a scenario forward on a fork of the live state, against a baseline.
+
+    Reads the registry and state buckets only: nothing is published and no twin
+    is touched.
+    """
+    settings = _settings(nats_url, prefix, timeout)
+    _what_if(settings, Scenario.from_file(scenario), days, as_json)
+
+
+ScenarioDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--dir",
+        help="folder of saved scenarios"
+        " [default: $TWINWEAVE_SCENARIO_DIR or ~/.twinweave/scenarios]",
+        show_default=False,
+    ),
+]
+ScenarioName = Annotated[
+    str, typer.Argument(help="the scenario's name", show_default=False)
+]
+
+
+@scenario_app.command("save")
+def scenario_save(
+    file: Annotated[
+        Path, typer.Argument(help="a scenario file (YAML or JSON)", show_default=False)
+    ],
+    folder: ScenarioDir = None,
+) -> None:
+    """Check a scenario file and keep it under its name."""
+    scenario = Scenario.from_file(file)
+    path = ScenarioStore(folder).save(scenario)
+    typer.echo(f"saved {scenario.name} as {path}")
+
+
+@scenario_app.command("list")
+def scenario_list(folder: ScenarioDir = None) -> None:
+    """List the saved scenarios."""
+    for name in ScenarioStore(folder).names():
+        typer.echo(name)
+
+
+@scenario_app.command("show")
+def scenario_show(
+    name: ScenarioName, folder: ScenarioDir = None, as_json: AsJson = False
+) -> None:
+    """Show a saved scenario's disruptions."""
+    scenario = ScenarioStore(folder).load(name)
+    if as_json:
+        typer.echo(scenario.to_json(), nl=False)
+    else:
+        Console().print(render_scenario(scenario))
+
+
+@scenario_app.command("run")
+def scenario_run(
+    name: ScenarioName,
+    folder: ScenarioDir = None,
+    days: WhatIfDays = None,
+    nats_url: NatsUrl = None,
+    prefix: Prefix = None,
+    timeout: Timeout = None,
+    as_json: AsJson = False,
+) -> None:
+    """Run a saved scenario again, as a what-if on the live state."""
+    scenario = ScenarioStore(folder).load(name)
+    settings = _settings(nats_url, prefix, timeout)
+    _what_if(settings, scenario, days, as_json)
+
+
+def _what_if(
+    settings: ThreadSettings, scenario: Scenario, days: int | None, as_json: bool
+) -> None:
+    async def run() -> WhatIfResult:
+        async with _thread(settings) as thread:
+            return await what_if(thread, scenario, days=days)
+
+    result = asyncio.run(run()).as_dict()
+    _show(result, None if as_json else render_whatif(result))
+
+
+def _scenario_data(scenario: Scenario) -> dict[str, Any]:
+    data: dict[str, Any] = scenario.model_dump(mode="json")
+    return data
 
 
 @command_app.callback()
@@ -246,6 +452,63 @@ def resume_command(
     """Lift a stop at once."""
     settings = _settings(nats_url, prefix, timeout)
     _command(settings, str(ctx.obj), "resume", {"reason": reason}, as_json)
+
+
+@app.command()
+def demo(
+    nats_url: Annotated[
+        str | None,
+        typer.Option(
+            "--nats-url",
+            help="join this NATS server [default: start an embedded one]",
+            show_default=False,
+        ),
+    ] = None,
+    prefix: Prefix = None,
+    speed: Annotated[
+        float, typer.Option("--speed", min=0.01, help="simulated days per second")
+    ] = 5.0,
+    start: Annotated[
+        dt.datetime | None,
+        typer.Option("--start", formats=["%Y-%m-%d"], help="first day replayed"),
+    ] = None,
+    end: Annotated[
+        dt.datetime | None,
+        typer.Option("--end", formats=["%Y-%m-%d"], help="last day replayed"),
+    ] = None,
+    stop_days: Annotated[
+        int,
+        typer.Option(
+            "--stop-days", min=1, max=365, help="length assumed for a network stop"
+        ),
+    ] = 5,
+    status_every: Annotated[
+        int, typer.Option("--status-every", min=1, help="days between status views")
+    ] = 30,
+    graph_out: Annotated[
+        Path | None,
+        typer.Option("--graph-out", help="write the final graph (.json/.graphml/.dot)"),
+    ] = None,
+    log_dir: Annotated[
+        Path | None, typer.Option("--log-dir", help="folder for the twins' logs")
+    ] = None,
+) -> None:
+    """Run the whole network on the real data, with an embedded NATS by default."""
+    settings = _settings(nats_url, prefix, None)
+    options = DemoOptions(
+        nats_url=nats_url and settings.nats_url,
+        prefix=settings.prefix,
+        speed=speed,
+        start=start.date() if start else None,
+        end=end.date() if end else None,
+        stop_days=stop_days,
+        status_every=status_every,
+        graph_out=graph_out,
+        log_dir=log_dir,
+    )
+    outcome = asyncio.run(run_demo(options, Console()))
+    if outcome.interrupted:
+        raise typer.Exit(130)
 
 
 def _command(
@@ -306,6 +569,19 @@ async def _serve(settings: ThreadSettings) -> None:
         pattern = queries_pattern(thread.subjects)
         typer.echo(f"orchestrator answering on {pattern}; Ctrl-C stops it", err=True)
         await orchestrator.wait_stopped()
+
+
+async def _serve_dashboard(settings: ThreadSettings, host: str, port: int) -> None:
+    async with (
+        _thread(settings, "twinweave-dashboard") as thread,
+        Orchestrator(thread, settings) as orchestrator,
+        Dashboard(orchestrator, host=host, port=port) as dashboard,
+    ):
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, dashboard.stop)
+        typer.echo(f"dashboard on {dashboard.url}; Ctrl-C stops it", err=True)
+        await dashboard.wait_stopped()
 
 
 def _show(data: Any, table: Table | None) -> None:

@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
+import schemas
 from orchestrator import Orchestrator
-from thread import Envelope, Subjects, Thread, ThreadSettings
+from thread import Envelope, SchemaRegistry, Subjects, Thread, ThreadSettings
 from twins import (
     FactoryState,
     FlowEvent,
@@ -123,8 +124,19 @@ def settings(nats_url: str, subjects: Subjects) -> ThreadSettings:
 
 
 @pytest.fixture
-async def connect(nats_url: str, subjects: Subjects) -> AsyncIterator[Connect]:
-    """Opens more threads (one per twin, as separate processes would have)."""
+async def registered(nats_url: str, subjects: Subjects) -> None:
+    """The contracts of ``schemas/`` registered on the test's server and prefix,
+    as a running orchestrator registers them: twins join only then."""
+    async with Thread(nats_url, subjects=subjects, name="registrar") as thread:
+        await SchemaRegistry(thread).seed_from_files(schemas.SCHEMA_DIR)
+
+
+@pytest.fixture
+async def connect(
+    registered: None, nats_url: str, subjects: Subjects
+) -> AsyncIterator[Connect]:
+    """Opens more threads (one per twin, as separate processes would have), on
+    a thread whose contracts are registered."""
     async with contextlib.AsyncExitStack() as stack:
 
         async def open_thread(name: str) -> Thread:

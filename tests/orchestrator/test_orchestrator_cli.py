@@ -75,7 +75,7 @@ async def test_status_json_carries_twins_and_counters(
     answer = orjson.loads(result.stdout)
     assert (answer["twins"], sorted(answer["counters"])) == (
         [],
-        ["dead_lettered", "duplicates", "received", "stale"],
+        ["dead_lettered", "duplicates", "received", "refused", "stale"],
     )
 
 
@@ -191,6 +191,7 @@ async def test_no_orchestrator_gives_one_readable_line(
     assert "no orchestrator answers" in one_line_error(result)
 
 
+@pytest.mark.usefixtures("registered")
 async def test_registered_twin_that_is_not_running_gives_one_readable_line(
     settings: ThreadSettings, subjects: Subjects
 ) -> None:

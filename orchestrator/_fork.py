@@ -1,0 +1,114 @@
+"""A fork of the live state: every manifest and last state, copied out of KV.
+
+Reading a fork only reads the registry and state buckets: nothing is published
+and no twin is asked anything, so a what-if run on it leaves the live network
+as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import orjson
+from nats.js.kv import KeyValue
+
+from orchestrator._intake import until_current
+from orchestrator._model import NetworkModel, days_of_cover
+from orchestrator._protocol import latest_contract
+from schemas import load_contracts
+from thread import ContractError, Contracts, Envelope, EnvelopeError, Thread
+
+log = logging.getLogger(__name__)
+
+_DELETED = frozenset({"DEL", "PURGE"})
+
+
+@dataclass(frozen=True, slots=True)
+class Fork:
+    """A copy of the live network: manifests and last states, by twin id.
+
+    States are the data of each twin's last state (``stock``,
+    ``daily_outflow``, ``day``...), as its contract reads it.
+    """
+
+    manifests: Mapping[str, Mapping[str, Any]]
+    states: Mapping[str, Mapping[str, Any]]
+
+    @property
+    def day(self) -> dt.date | None:
+        """The latest day any state is of, None if no state has a day."""
+        days = [
+            dt.date.fromisoformat(str(s["day"]))
+            for s in self.states.values()
+            if s.get("day")
+        ]
+        return max(days, default=None)
+
+    def graph(self) -> nx.DiGraph:
+        """The network of the fork, with the attributes of the live graph."""
+        model = NetworkModel()
+        for manifest in self.manifests.values():
+            model.register(manifest)
+        for twin_id, state in self.states.items():
+            if twin_id not in model.graph:
+                continue  # a state left behind by a twin no longer registered
+            stock = {p: float(q) for p, q in (state.get("stock") or {}).items()}
+            outflow = {
+                p: float(q) for p, q in (state.get("daily_outflow") or {}).items()
+            }
+            model.node(twin_id).update(
+                day=None if state.get("day") is None else str(state["day"]),
+                figures=dict(state.get("figures") or {}),
+                stock=stock,
+                daily_outflow=outflow,
+                days_of_cover=days_of_cover(stock, outflow),
+            )
+        return model.graph
+
+
+async def fork_live(thread: Thread, contracts: Contracts | None = None) -> Fork:
+    """Copy every manifest and last state out of the thread's KV buckets.
+
+    Entries that do not satisfy their contract are left out (and logged): the
+    orchestrator has dead-lettered them already.
+
+    Raises:
+        ThreadUnavailableError: a bucket did not answer in time.
+    """
+    contracts = contracts or load_contracts()
+    subjects = thread.subjects
+    manifest_urn = latest_contract(contracts, ["common"], "manifest").urn
+
+    manifests: dict[str, Mapping[str, Any]] = {}
+    for key, raw in await _read(thread, thread.registry, subjects.registry_bucket):
+        try:
+            manifests[key] = contracts.validate(manifest_urn, raw)
+        except ContractError as exc:
+            log.warning("what-if leaves out the manifest of %s: %s", key, exc)
+
+    states: dict[str, Mapping[str, Any]] = {}
+    for key, raw in await _read(thread, thread.state_store, subjects.state_bucket):
+        try:
+            envelope, data = Envelope.from_structured(raw)
+            states[key] = contracts.validate(envelope.dataschema, orjson.dumps(data))
+        except (EnvelopeError, ContractError) as exc:
+            log.warning("what-if leaves out the state of %s: %s", key, exc)
+    return Fork(manifests=manifests, states=states)
+
+
+async def _read(thread: Thread, bucket: KeyValue, name: str) -> list[tuple[str, bytes]]:
+    async with contextlib.AsyncExitStack() as cleanup:
+        watcher = await bucket.watchall()
+        cleanup.push_async_callback(watcher.stop)
+        entries = await until_current(watcher, thread, name)
+    return [
+        (entry.key, entry.value)
+        for entry in entries
+        if entry.operation not in _DELETED and entry.value
+    ]
