@@ -16,7 +16,9 @@ The rule, worked on the graph as last heard (``docs/impact.md`` has an example):
    * days until stock-out = stock / net drain (0 with no stock);
    * the product runs short if that is less than the stop's days, on day
      ceil(days until stock-out), counting from day 0, when the stop starts;
-   * volume at risk = net drain x (days - days until stock-out).
+   * volume at risk = net drain x (days - days until stock-out); a product
+     with less than one unit at risk (rounding dust of the allocation, say)
+     does not count as short.
 
    The node is hit on the earliest day one of its products runs short.
 3. A node downstream of a hit node is hit on the same day as its earliest hit
@@ -211,11 +213,15 @@ def _own_shortages(
             continue
         held = max(stock.get(product, 0.0), 0.0)
         until = held / drain
-        if until < days:
+        if until < days and drain * (days - until) >= MIN_UNITS_AT_RISK:
             shortages.append(
                 Shortage(product, held, drain, until, drain * (days - until))
             )
     return shortages
+
+
+# Below this many units at risk a product does not count as running short.
+MIN_UNITS_AT_RISK = 1.0
 
 
 def _lost_inflow(cut: list[dict[str, Any]], product: str) -> float:

@@ -239,7 +239,7 @@ def impact(
         typer.Argument(help="ids of the twins that stop", show_default=False),
     ] = None,
     days: Annotated[
-        int | None, typer.Option("--days", "-d", min=1, help="days they stop")
+        int | None, typer.Option("--days", "-d", min=1, max=365, help="days they stop")
     ] = None,
     scenario: Annotated[
         Path | None,
@@ -466,7 +466,8 @@ def demo(
     ] = None,
     prefix: Prefix = None,
     speed: Annotated[
-        float, typer.Option("--speed", min=0.01, help="simulated days per second")
+        float,
+        typer.Option("--speed", min=0.01, max=1000, help="simulated days per second"),
     ] = 5.0,
     start: Annotated[
         dt.datetime | None,

@@ -32,6 +32,7 @@ from thread._contracts import Contracts
 from thread._envelope import Envelope
 from thread._errors import (
     CommandTimeoutError,
+    ConfigurationError,
     NoResponderError,
     ThreadUnavailableError,
 )
@@ -123,6 +124,11 @@ class Thread:
                 return client
             except (OSError, nats.errors.NoServersError):
                 await asyncio.sleep(0.2)
+            except (nats.errors.Error, ValueError) as exc:
+                # A malformed URL: retrying cannot help.
+                raise ConfigurationError(
+                    "NATS URL", f"{self.url!r} is not usable: {exc}"
+                ) from exc
 
     async def close(self) -> None:
         """Drain subscriptions and pending publishes, then disconnect."""
@@ -351,7 +357,13 @@ class Thread:
         reason: str,
     ) -> None:
         """Keep a rejected message, with its reason, in the dead-letter stream."""
-        kept = {k: v for k, v in (headers or {}).items() if k != "Nats-Msg-Id"}
+        # Server directives (Nats-Msg-Id, Nats-Expected-Stream, ...) of the original
+        # would steer or refuse the dead-letter publish itself: drop them all.
+        kept = {
+            k: v
+            for k, v in (headers or {}).items()
+            if not k.lower().startswith("nats-")
+        }
         kept[REASON_HEADER] = reason[:1024]
         kept[ORIGINAL_SUBJECT_HEADER] = subject
         await self.js.publish(self.subjects.deadletter(code), raw, headers=kept)

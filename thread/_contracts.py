@@ -71,7 +71,11 @@ class JsonSchemaContract:
     def __init__(self, ref: SchemaRef, schema: Mapping[str, Any]) -> None:
         self.ref = ref
         self.schema = dict(schema)
-        self._validator = Draft202012Validator(self.schema)
+        # Formats ("date", "email", ...) are only annotations unless checked;
+        # check them, so that this consumer refuses what a pydantic one refuses.
+        self._validator = Draft202012Validator(
+            self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER
+        )
         self._filler = DefaultFiller.for_schema(self.schema)
 
     def validate(self, raw: bytes, *, fill: bool = True) -> Any:

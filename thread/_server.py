@@ -9,6 +9,7 @@ a temporary folder removed when it stops.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import socket
 import subprocess
@@ -20,7 +21,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import IO, Self
 
 from thread._errors import NatsServerError
 
@@ -77,6 +78,8 @@ class NatsServer:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._store_dir = store_dir
         self._process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+        self._log_path = Path(os.devnull)
 
     @property
     def url(self) -> str:
@@ -105,11 +108,15 @@ class NatsServer:
             "-js",
             "-sd", str(self._store_dir),
         ]  # fmt: skip
+        # The server's log goes to a file: a pipe nobody reads fills up and then
+        # blocks the server mid-write.
+        self._log_path = self._store_dir / "nats-server.log"
+        self._log = self._log_path.open("ab")
         self._process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self._log,
         )
         try:
             self._wait_healthy()
@@ -124,7 +131,7 @@ class NatsServer:
         deadline = time.monotonic() + self.ready_timeout
         while time.monotonic() < deadline:
             if self._process is not None and self._process.poll() is not None:
-                err = self._process.stderr.read() if self._process.stderr else b""
+                err = self._log_path.read_bytes()
                 tail = err.decode(errors="replace").strip().splitlines()[-1:]
                 raise NatsServerError(f"exited at start: {' '.join(tail)}")
             try:
@@ -146,8 +153,7 @@ class NatsServer:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        if process is not None and process.stderr is not None:
-            process.stderr.close()
+        self._close_log()
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
@@ -158,9 +164,13 @@ class NatsServer:
         if self._process is not None:
             self._process.kill()
             self._process.wait()
-            if self._process.stderr is not None:
-                self._process.stderr.close()
+            self._close_log()
             self._process = None
+
+    def _close_log(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
 
     def __enter__(self) -> Self:
         return self.start()

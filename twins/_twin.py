@@ -321,12 +321,7 @@ class Twin:
             self._own_documents(),
             wait=contract_wait,
         )
-        kept = await self.thread.get_state(self.twin_id)
-        if kept is not None:
-            envelope, state = kept
-            self._sequence = envelope.sequence or 0
-            self.restore(state)
-            self._log.info("%s resumed at sequence %d", self.twin_id, self._sequence)
+        await self._take_back_kept_state()
 
         await self.thread.registry.put(
             self.twin_id, self.manifest.model_dump_json().encode()
@@ -352,6 +347,32 @@ class Twin:
             await self._stopping.wait()
             beat.cancel()
         await self._beat(leaving=True)
+
+    async def _take_back_kept_state(self) -> None:
+        """Take back the kept state, and number on after everything sent before.
+
+        Numbering starts from the wall clock in microseconds, or after the kept
+        state's number if that is later: a twin whose kept state was lost or
+        unreadable still numbers after what it published before, so consumers
+        do not drop its news as stale.
+        """
+        self._sequence = time.time_ns() // 1000
+        try:
+            kept = await self.thread.get_state(self.twin_id)
+            if kept is not None:
+                envelope, state = kept
+                self.restore(state)
+                self._sequence = max(self._sequence, envelope.sequence or 0)
+                self._log.info("%s resumed its kept state", self.twin_id)
+        except (EnvelopeError, ValueError, KeyError, TypeError) as exc:
+            bucket = self.thread.subjects.state_bucket
+            self._log.warning(
+                "%s: kept state (bucket %s, key %s) is unreadable, starting afresh: %s",
+                self.twin_id,
+                bucket,
+                self.twin_id,
+                exc,
+            )
 
     def stop(self) -> None:
         """Ask :meth:`run` to finish: a last heartbeat, then return."""

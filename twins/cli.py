@@ -144,10 +144,14 @@ def clock_command(
         settings = _settings(nats_url=nats_url, prefix=prefix, data_dir=data_dir)
         network = load_network(settings.data_dir)
         days = replay_days(network.window, _date(start, "--start"), _date(end, "--end"))
-        if speed <= 0:
-            raise ConfigurationError("--speed", f"{speed:g} is not positive")
+        if not 0.001 <= speed <= 10_000:  # also refuses nan and inf
+            raise ConfigurationError("--speed", f"{speed:g} is not in 0.001..10000")
         if wait_for < 0:
             raise ConfigurationError("--wait-for", f"{wait_for} is negative")
+        if not 0 <= wait_timeout <= 86_400:
+            raise ConfigurationError(
+                "--wait-timeout", f"{wait_timeout:g} is not in 0..86400 seconds"
+            )
     except TwinweaveError as exc:
         _fail(str(exc), USAGE)
     published = _run(_replay(settings, days, speed, wait_for, wait_timeout))

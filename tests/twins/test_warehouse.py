@@ -59,4 +59,4 @@ async def test_restarted_warehouse_resumes_its_stock_and_sequence(
 
     last = states.messages[kept - 1]
     assert resumed.data.stock == last.data.stock
-    assert resumed.envelope.sequence == (last.envelope.sequence or 0) + 1
+    assert (resumed.envelope.sequence or 0) > (last.envelope.sequence or 0)
