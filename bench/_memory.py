@@ -60,7 +60,7 @@ def raw_client_rss(url: str, settle: float = 3.0) -> int:
 
 def idle_twin_rss(url: str, twin_id: str = "plant-1903", settle: float = 5.0) -> int:
     """RSS in bytes of ``twinweave twin run factory`` once joined and idle."""
-    command = [sys.executable, "-m", "orchestrator", "twin", "run", "factory"]
+    command = [sys.executable, "-m", "twins", "run", "factory"]
     subprocess.run(
         [sys.executable, "-c", REGISTER_CONTRACTS, url, "memory"], check=True
     )

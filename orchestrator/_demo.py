@@ -29,7 +29,7 @@ from orchestrator._processes import (
     ProcessGroup,
     child_env,
     list_twins,
-    twinweave_command,
+    twin_command,
 )
 from orchestrator._service import Orchestrator
 from orchestrator._views import render_impact, render_status
@@ -113,9 +113,7 @@ async def run_demo(options: DemoOptions, console: Console) -> DemoOutcome:
             Orchestrator(thread, settings) as orchestrator,
         ):
             for kind, twin_id in specs:
-                children.start(
-                    twin_id, twinweave_command("twin", "run", kind, "--id", twin_id)
-                )
+                children.start(twin_id, twin_command("run", kind, "--id", twin_id))
             await _wait_for_twins(
                 orchestrator, children, len(specs), options, console, interrupted
             )
@@ -196,7 +194,7 @@ async def _replay(
     await thread.subscribe(subjects.clock, on_day, contracts)
     plant_states = subjects.pattern(Channel.STATE, kind=FACTORY)
     await thread.subscribe(plant_states, on_plant_state, contracts)
-    replayer = children.start("clock", twinweave_command(*_clock_args(options)))
+    replayer = children.start("clock", twin_command(*_clock_args(options)))
 
     with Progress(*_COLUMNS, console=console) as progress:
         bar = progress.add_task("", total=None)
@@ -264,7 +262,7 @@ class _StopWatch:
 
 
 def _clock_args(options: DemoOptions) -> list[str]:
-    args = ["twin", "clock", "--speed", f"{options.speed:g}"]
+    args = ["clock", "--speed", f"{options.speed:g}"]
     if options.start is not None:
         args += ["--start", options.start.isoformat()]
     if options.end is not None:

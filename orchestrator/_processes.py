@@ -18,9 +18,13 @@ from thread import ConfigurationError
 log = logging.getLogger(__name__)
 
 
-def twinweave_command(*args: str) -> list[str]:
-    """The command line that runs ``twinweave ARGS`` with this interpreter."""
-    return [sys.executable, "-m", "orchestrator", *args]
+def twin_command(*args: str) -> list[str]:
+    """The command line that runs ``twinweave twin ARGS`` in a light process.
+
+    ``python -m twins`` loads the twin SDK alone, not the orchestrator: a twin
+    process stays small.
+    """
+    return [sys.executable, "-m", "twins", *args]
 
 
 def list_twins(env: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
@@ -32,7 +36,7 @@ def list_twins(env: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
         ConfigurationError: the twin group is missing or refuses its data.
     """
     done = subprocess.run(
-        twinweave_command("twin", "list"),
+        twin_command("list"),
         capture_output=True,
         text=True,
         env=dict(env) if env is not None else None,

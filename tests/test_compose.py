@@ -8,6 +8,7 @@ service.
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +29,20 @@ OURS = {name: s for name, s in SERVICES.items() if s.get("image") == "twinweave:
 LISTED = {(s.kind, s.twin_id) for s in kind_specs(every_kind(), TwinSettings())}
 
 
+def twinweave_words(service: dict[str, Any]) -> list[str]:
+    """The service's command as ``twinweave`` words, whichever entry point runs it.
+
+    ``twinweave-twin`` runs the ``twin`` group of ``twinweave`` on its own.
+    """
+    match service.get("entrypoint"):
+        case ["twinweave-twin"]:
+            return ["twin", *service["command"]]
+        case None:
+            return list(service["command"])
+        case other:
+            raise AssertionError(f"unknown entry point {other}")
+
+
 def parse(args: list[str]) -> Any:
     """Parse ``twinweave ARGS`` down to the leaf command, without running it."""
     if "twin" not in [g.name for g in cli.app.registered_groups]:
@@ -46,18 +61,18 @@ def parse(args: list[str]) -> Any:
 def test_every_service_command_is_a_twinweave_command_that_parses(
     service: str,
 ) -> None:
-    context = parse(OURS[service]["command"])
+    context = parse(twinweave_words(OURS[service]))
     assert context.command.callback is not None
 
 
 def test_every_listed_twin_has_a_service() -> None:
-    commands = [s["command"] for s in OURS.values()]
+    commands = [twinweave_words(s) for s in OURS.values()]
     running = {(c[2], c[4]) for c in commands if c[:2] == ["twin", "run"]}
     assert running == LISTED
 
 
 def test_the_clock_waits_for_every_twin() -> None:
-    clock = OURS["clock"]["command"]
+    clock = twinweave_words(OURS["clock"])
     assert int(clock[clock.index("--wait-for") + 1]) == len(LISTED)
 
 
@@ -77,3 +92,11 @@ def test_service_environment_is_accepted_as_thread_settings(
         monkeypatch.setenv(name, str(value))
     settings = ThreadSettings()
     assert settings.nats_url == "nats://nats:4222"
+
+
+def test_the_light_twin_entry_point_is_the_twin_group_of_twinweave() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    scripts = project["project"]["scripts"]
+    plugins = project["project"]["entry-points"]["twinweave.commands"]
+    assert scripts["twinweave-twin"] == "twins.cli:main"
+    assert plugins["twin"] == "twins.cli:app"

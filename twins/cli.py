@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import signal
 from collections.abc import Coroutine
 from pathlib import Path
@@ -260,3 +261,15 @@ def _date(value: str | None, option: str) -> dt.date | None:
 def _fail(message: str, code: int) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
+
+
+def main() -> None:
+    """Run ``twinweave-twin``: the ``twin`` commands alone, light enough for a twin.
+
+    A twin process started this way loads the twin SDK and the thread, not the
+    orchestrator, its graph library or its web server.
+    """
+    logging.basicConfig(
+        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    app(prog_name="twinweave-twin")
