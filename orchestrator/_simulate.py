@@ -302,11 +302,15 @@ class _Step:
             return [math.inf] * (last - first)
         return [self.level * share for share in self.capacity[first:last]]
 
-    def _source(self, first: int, last: int, need: list[float], out: list[float]):
+    def _source(
+        self, first: int, last: int, need: list[float], out: list[float]
+    ) -> None:
         need[first:last] = [self.level] * (last - first)
         out[first:last] = [min(self.level, c) for c in self._limits(first, last)]
 
-    def _store(self, first: int, last: int, need: list[float], out: list[float]):
+    def _store(
+        self, first: int, last: int, need: list[float], out: list[float]
+    ) -> None:
         stock = self.stock
         wanted = self._wanted(first, last)
         limits = self._limits(first, last)
@@ -318,7 +322,9 @@ class _Step:
         self.stock = stock
         need[first:last] = wanted
 
-    def _carrier(self, first: int, last: int, need: list[float], out: list[float]):
+    def _carrier(
+        self, first: int, last: int, need: list[float], out: list[float]
+    ) -> None:
         held = self.held
         limits = self._limits(first, last)
         for n, day in enumerate(range(first, last)):
@@ -329,7 +335,7 @@ class _Step:
         self.held = held
         need[first:last] = self._wanted(first, last)
 
-    def _sink(self, first: int, last: int, need: list[float], out: list[float]):
+    def _sink(self, first: int, last: int, need: list[float], out: list[float]) -> None:
         arrived = self.arriving[first:last]
         if self.capacity is not None:
             arrived = [

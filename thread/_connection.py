@@ -115,7 +115,7 @@ class Thread:
                     name=self.name,
                     allow_reconnect=True,
                     max_reconnect_attempts=-1,
-                    reconnect_time_wait=0.5,
+                    reconnect_time_wait=1,
                     connect_timeout=2,
                     error_cb=self._on_error,
                     disconnected_cb=self._on_disconnected,
@@ -142,7 +142,7 @@ class Thread:
             subscriptions, self._subscriptions = self._subscriptions, []
             for subscription in subscriptions:
                 with contextlib.suppress(nats.errors.BadSubscriptionError):
-                    await subscription.drain()
+                    await subscription.drain()  # type: ignore[no-untyped-call]
             await self._nc.drain()
         except (
             nats.errors.ConnectionClosedError,
