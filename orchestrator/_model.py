@@ -9,6 +9,7 @@ events. Nothing here touches the thread, so the model is tested without a server
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -55,6 +56,15 @@ def _new_edge() -> dict[str, Any]:
     }
 
 
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key that orders the digit runs in ``text`` by their value."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in re.split(r"(\d+)", text)
+        if part
+    )
+
+
 def days_of_cover(
     stock: Mapping[str, float], daily_outflow: Mapping[str, float]
 ) -> float | None:
@@ -83,9 +93,13 @@ class NetworkModel:
         self._guard = SequenceGuard()
 
     def twin_ids(self) -> list[str]:
-        """Every node that is a twin (not an external node), sorted."""
+        """Every node that is a twin (not an external node), in natural order.
+
+        Numbers inside ids sort by value: ``storage-330`` before ``storage-1130``.
+        """
         return sorted(
-            n for n, kind in self.graph.nodes(data="kind") if kind != EXTERNAL
+            (n for n, kind in self.graph.nodes(data="kind") if kind != EXTERNAL),
+            key=natural_key,
         )
 
     def node(self, node_id: str) -> dict[str, Any]:
