@@ -48,7 +48,10 @@ def render_exposure(report: Mapping[str, Any]) -> Table:
             _some(node["sole_route_to"]) if node["single_point_of_failure"] else "-",
         )
     exposed = sum(1 for n in report.get("nodes", []) if n["exposed"])
-    table.caption = f"{exposed} exposed (TTS < TTR); TTS over {horizon} days is >"
+    table.caption = (
+        f"{exposed} exposed (TTS < TTR); a TTS past the {horizon}-day horizon"
+        f" shows as >{horizon}"
+    )
     return table
 
 

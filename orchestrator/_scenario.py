@@ -188,6 +188,9 @@ class Scenario(BaseModel):
         except yaml.YAMLError as exc:
             reason = " ".join(str(exc).split())
             raise ConfigurationError(where, f"not YAML or JSON: {reason}") from exc
+        except ValueError as exc:
+            # YAML reads 2023-02-30 as a date and fails while building it.
+            raise ConfigurationError(where, f"not a valid value: {exc}") from exc
         if not isinstance(data, Mapping):
             raise ConfigurationError(where, "a scenario is a mapping of fields")
         return cls.from_data(data, where=where)

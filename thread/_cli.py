@@ -138,7 +138,11 @@ def diff(
 def check_file(
     file: Annotated[Path, typer.Argument(help="the new contract file")],
     against: Annotated[
-        Path | None, typer.Option(help="folder of earlier contracts (offline)")
+        Path | None,
+        typer.Option(
+            help="folder of earlier contracts, offline"
+            " [default: the schemas folder FILE is in]"
+        ),
     ] = None,
     nats_url: NatsUrl = None,
     prefix: Prefix = "tw",
@@ -154,7 +158,10 @@ def check_file(
         ref, doc = read_file(file)
         chosen = Compatibility.parse(mode) if mode else None
         if nats_url is None:
-            broken, mode_used = _check_offline(ref, doc, against or SCHEMA_DIR, chosen)
+            # FILE lies at <schemas>/<kind>/<message>.<version>.json: its earlier
+            # versions are beside it, in a twin package as in twinweave itself.
+            root = against or file.resolve().parent.parent
+            broken, mode_used = _check_offline(ref, doc, root, chosen)
         else:
             broken, mode_used = _run(nats_url, prefix, _check_online(ref, doc, chosen))
         if broken:

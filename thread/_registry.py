@@ -155,17 +155,25 @@ class SchemaRegistry:
     ) -> bool:
         """Register a contract version; True if stored, False if already there.
 
-        The subject's mode is, first found: ``mode``, the mode kept for the
-        subject, the document's ``x-twinweave.compatibility``, ``BACKWARD``.
-        The mode used becomes the subject's.
+        The subject's mode is set with its first version: ``mode``, else the
+        document's ``x-twinweave.compatibility``, else ``BACKWARD``; the
+        registry keeps it from then on. A later ``mode`` must be the kept one:
+        a registration cannot loosen the rules it is checked under.
 
         Raises:
-            SchemaRejectedError: the document is not a contract for ``ref``.
+            SchemaRejectedError: the document is not a contract for ``ref``, or
+                ``mode`` differs from the subject's kept mode.
             SchemaVersionError: the version is taken, or not the greatest.
             SchemaIncompatibleError: it breaks the subject's mode.
         """
         kept = await self.mode(ref.kind, ref.message, default=None)
-        chosen = mode or kept or mode_of(schema) or DEFAULT_MODE
+        if kept is not None and mode is not None and mode != kept:
+            raise SchemaRejectedError(
+                ref,
+                f"{ref.kind}:{ref.message} is kept under {kept}, set with its first"
+                f" version; a registration cannot change it to {mode}",
+            )
+        chosen = kept or mode or mode_of(schema) or DEFAULT_MODE
         existing = await self._documents(ref.kind, ref.message)
         broken = admit(ref, schema, existing, chosen)
         if broken:

@@ -71,6 +71,11 @@ def test_text_that_is_not_yaml_is_refused_in_one_line() -> None:
         Scenario.from_text("name: [unclosed")
 
 
+def test_an_impossible_date_is_refused_in_one_line() -> None:
+    with pytest.raises(ConfigurationError, match="day is out of range"):
+        Scenario.from_text("name: x\nstart: 2023-02-30\ndisruptions: []\n")
+
+
 def test_a_scenario_naming_a_node_not_in_the_graph_is_refused() -> None:
     scenario = Scenario.from_text(YAML.replace("node: plant-a", "node: plant-z"))
 

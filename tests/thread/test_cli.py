@@ -31,7 +31,9 @@ def contract_file(tmp_path: Path, ref: SchemaRef, body: dict[str, Any]) -> Path:
 
 
 def state_v2(tmp_path: Path, change: dict[str, Any]) -> Path:
-    """Version 2.0.0 of the built-in warehouse state, with ``change`` applied."""
+    """Version 2.0.0 of the built-in warehouse state, with ``change`` applied,
+    written beside a copy of the built-in warehouse contracts."""
+    shutil.copytree(SCHEMA_DIR / "warehouse", tmp_path / "warehouse")
     body = orjson.loads((SCHEMA_DIR / "warehouse" / "state.1.0.0.json").read_bytes())
     for key in ("$id", "$schema", "x-twinweave"):
         body.pop(key)
@@ -120,7 +122,7 @@ def test_check_of_a_changed_document_under_a_taken_version_exits_1(
     changed = tmp_path / "state.json"
     changed.write_bytes(orjson.dumps(body))
 
-    result = schema("check", str(changed))
+    result = schema("check", str(changed), "--against", str(SCHEMA_DIR))
 
     assert result.exit_code == 1 and "exists with another document" in result.stderr
 

@@ -112,6 +112,17 @@ async def test_subject_keeps_the_mode_it_was_registered_with(thread: Thread) -> 
         await registry.register(V2, state(note={"type": "string"}))
 
 
+async def test_a_later_registration_cannot_loosen_the_kept_mode(
+    registry: SchemaRegistry,
+) -> None:
+    without_level = {"type": "object", "properties": {}, "additionalProperties": False}
+
+    with pytest.raises(SchemaRejectedError, match="kept under BACKWARD"):
+        await registry.register(V2, without_level, Compatibility.NONE)
+
+    assert await registry.versions("probe", "state") == ["1.0.0"]
+
+
 async def test_document_naming_another_contract_is_refused(
     registry: SchemaRegistry,
 ) -> None:
