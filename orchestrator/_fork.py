@@ -22,7 +22,14 @@ from orchestrator._intake import until_current
 from orchestrator._model import NetworkModel, days_of_cover
 from orchestrator._protocol import latest_contract
 from schemas import load_contracts
-from thread import ContractError, Contracts, Envelope, EnvelopeError, Thread
+from thread import (
+    ContractError,
+    Contracts,
+    Envelope,
+    EnvelopeError,
+    SchemaRegistry,
+    Thread,
+)
 
 log = logging.getLogger(__name__)
 
@@ -76,21 +83,36 @@ async def fork_live(thread: Thread, contracts: Contracts | None = None) -> Fork:
     """Copy every manifest and last state out of the thread's KV buckets.
 
     Entries that do not satisfy their contract are left out (and logged): the
-    orchestrator has dead-lettered them already.
+    orchestrator has dead-lettered them already. So are twins that name a
+    contract nobody registered: the orchestrator refused them.
+
+    Args:
+        contracts: what to validate with; by default the files in ``schemas/``
+            and every contract registered on the thread.
 
     Raises:
         ThreadUnavailableError: a bucket did not answer in time.
     """
-    contracts = contracts or load_contracts()
+    if contracts is None:
+        contracts = load_contracts()
+        registered = await SchemaRegistry(thread).contracts()
+        for ref in registered.refs():
+            contracts.add(registered.get(ref.urn))
     subjects = thread.subjects
     manifest_urn = latest_contract(contracts, ["common"], "manifest").urn
 
     manifests: dict[str, Mapping[str, Any]] = {}
     for key, raw in await _read(thread, thread.registry, subjects.registry_bucket):
         try:
-            manifests[key] = contracts.validate(manifest_urn, raw)
+            manifest = contracts.validate(manifest_urn, raw)
         except ContractError as exc:
             log.warning("what-if leaves out the manifest of %s: %s", key, exc)
+            continue
+        unknown = [u for u in manifest.get("contracts", []) if u not in contracts]
+        if unknown:
+            log.warning("what-if leaves out %s, refused: %s", key, ", ".join(unknown))
+            continue
+        manifests[key] = manifest
 
     states: dict[str, Mapping[str, Any]] = {}
     for key, raw in await _read(thread, thread.state_store, subjects.state_bucket):
@@ -99,7 +121,9 @@ async def fork_live(thread: Thread, contracts: Contracts | None = None) -> Fork:
             states[key] = contracts.validate(envelope.dataschema, orjson.dumps(data))
         except (EnvelopeError, ContractError) as exc:
             log.warning("what-if leaves out the state of %s: %s", key, exc)
-    return Fork(manifests=manifests, states=states)
+    return Fork(
+        manifests=manifests, states={k: v for k, v in states.items() if k in manifests}
+    )
 
 
 async def _read(thread: Thread, bucket: KeyValue, name: str) -> list[tuple[str, bytes]]:
