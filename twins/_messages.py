@@ -1,7 +1,7 @@
 """The messages twins exchange, as pydantic models (``schemas/`` has them as JSON).
 
 Every model here is one contract: :data:`CONTRACTS` maps each to its schema
-reference (kind, message name, semantic version). ``twinweave schema export``
+reference (kind, message name, semantic version). ``twins.export_schemas()``
 writes them to ``schemas/``, and a test fails if the two drift apart.
 """
 
