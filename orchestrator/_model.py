@@ -38,6 +38,7 @@ def _new_node(node_id: str, kind: str) -> dict[str, Any]:
         "stock": {},
         "daily_outflow": {},
         "days_of_cover": None,
+        "heartbeat_interval": None,
         "contracts": [],
         "time_to_recover_days": None,
     }
@@ -235,29 +236,43 @@ class NetworkModel:
         leaving: bool = False,
         phase: str | None = None,
         kind: str = UNKNOWN,
+        interval: float | None = None,
     ) -> bool:
         """Record a heartbeat received at ``at``; True if the twin went on or offline.
 
         A beat marked ``leaving`` (the last of a graceful shutdown) takes the
-        twin offline at once.
+        twin offline at once. ``interval`` is the twin's own beat, in seconds.
         """
         node = self._ensure(twin_id, kind)
         was_online = node["online"]
         node.update(last_seen=at, online=not leaving)
+        if interval is not None:
+            node["heartbeat_interval"] = interval
         if phase:
             node["phase"] = phase
         return bool(was_online != node["online"])
 
-    def mark_offline_since(self, now: dt.datetime, timeout: float) -> list[str]:
-        """Mark offline every twin silent for more than ``timeout`` seconds.
+    def mark_offline_since(
+        self, now: dt.datetime, timeout: float, *, missed_beats: int | None = None
+    ) -> list[str]:
+        """Mark offline every twin silent for too long.
 
-        Returns the ids of the twins that went offline, sorted.
+        Too long is ``missed_beats`` of the twin's own heartbeat interval when
+        both are known, else ``timeout`` seconds. Returns the ids of the twins
+        that went offline, sorted.
         """
-        limit = now - dt.timedelta(seconds=timeout)
+
+        def limit(attributes: Mapping[str, Any]) -> dt.datetime:
+            interval = attributes.get("heartbeat_interval")
+            seconds = timeout
+            if interval is not None and missed_beats is not None:
+                seconds = missed_beats * interval
+            return now - dt.timedelta(seconds=seconds)
+
         silent = sorted(
             node_id
             for node_id, attributes in self.graph.nodes(data=True)
-            if attributes["online"] and attributes["last_seen"] < limit
+            if attributes["online"] and attributes["last_seen"] < limit(attributes)
         )
         for node_id in silent:
             self.node(node_id)["online"] = False

@@ -389,6 +389,7 @@ class Orchestrator:
                     leaving=bool(beat.get("leaving")),
                     phase=beat.get("phase"),
                     kind=where.kind,
+                    interval=beat.get("interval_s"),
                 ):
                     online = self.model.node(where.twin_id)["online"]
                     log.info(
@@ -426,7 +427,11 @@ class Orchestrator:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(tick):
                     await self._stopping.wait()
-            silent = self.model.mark_offline_since(utcnow(), self.offline_after_s)
+            silent = self.model.mark_offline_since(
+                utcnow(),
+                self.offline_after_s,
+                missed_beats=self.settings.offline_after,
+            )
             for twin_id in silent:
                 log.warning(
                     "twin %s missed its heartbeats", twin_id, extra=_on(twin_id)

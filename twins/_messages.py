@@ -66,14 +66,29 @@ class Manifest(_Message):
     time_to_recover_days: Annotated[float, Field(ge=0)] | None = None
 
 
-class Heartbeat(_Message):
+class HeartbeatV1(_Message):
     """I am alive, in this phase."""
+
+    # Version 1.0.0, still readable; its published document must not change.
+    model_config = ConfigDict(title="Heartbeat")
 
     twin_id: TwinId
     phase: Phase
     uptime_s: Annotated[float, Field(ge=0)]
     leaving: bool = Field(
         default=False, description="true on the last beat of a graceful shutdown"
+    )
+
+
+class Heartbeat(HeartbeatV1):
+    """I am alive, in this phase, and beat this often.
+
+    With ``interval_s`` (version 1.1.0), a consumer judges a twin's silence by
+    the twin's own beat, not by a setting of its own that may differ.
+    """
+
+    interval_s: Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)] | None = (
+        Field(default=None, description="seconds between this twin's heartbeats")
     )
 
 
@@ -201,7 +216,8 @@ def _ref(kind: str, message: str) -> SchemaRef:
 
 CONTRACTS: dict[SchemaRef, type[BaseModel]] = {
     _ref("common", "manifest"): Manifest,
-    _ref("common", "heartbeat"): Heartbeat,
+    _ref("common", "heartbeat"): HeartbeatV1,
+    SchemaRef("common", "heartbeat", "1.1.0"): Heartbeat,
     _ref("common", "lifecycle"): LifecycleChange,
     _ref("common", "clock.day"): ClockDay,
     _ref("common", "command.stop"): StopCommand,
@@ -220,10 +236,10 @@ CONTRACTS: dict[SchemaRef, type[BaseModel]] = {
 
 def ref_of(kind: str, message: str) -> SchemaRef:
     """The registered schema reference of a message (latest version)."""
-    matches = sorted(r for r in CONTRACTS if r.kind == kind and r.message == message)
+    matches = [r for r in CONTRACTS if r.kind == kind and r.message == message]
     if not matches:
         raise KeyError(f"{kind}:{message}")
-    return matches[-1]
+    return max(matches, key=lambda ref: ref.semver)
 
 
 def model_contracts() -> list[ModelContract[BaseModel]]:

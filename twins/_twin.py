@@ -400,6 +400,7 @@ class Twin:
             phase=self.phase,
             uptime_s=round(time.monotonic() - self._started, 3),
             leaving=leaving,
+            interval_s=self.heartbeat_interval,
         )
         envelope = self.envelope(self.ref_of("common", "heartbeat"))
         await self.thread.publish(self.subject(Channel.HEARTBEAT), envelope, beat)

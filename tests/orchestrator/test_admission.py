@@ -32,7 +32,7 @@ from thread import (
 )
 from twins import (
     BUILTIN_KINDS,
-    Heartbeat,
+    HeartbeatV1,
     Manifest,
     NodeState,
     Phase,
@@ -141,7 +141,7 @@ async def test_twin_is_refused_when_the_registered_contract_refuses_its_data(
 async def test_refused_twin_stays_out_of_the_graph_and_is_named_in_status(
     orchestrator: Orchestrator, thread: Thread
 ) -> None:
-    beat = Heartbeat(twin_id="cold-9", phase=Phase.OPERATING, uptime_s=1)
+    beat = HeartbeatV1(twin_id="cold-9", phase=Phase.OPERATING, uptime_s=1)
     envelope = Envelope(
         source="/twins/coldstore/cold-9",
         type="io.twinweave.common.heartbeat",

@@ -120,6 +120,19 @@ def test_silent_twin_goes_offline_after_the_timeout() -> None:
     assert model.node("plant-2")["online"] is True
 
 
+def test_a_twin_that_beats_slowly_is_judged_by_its_own_interval() -> None:
+    model = NetworkModel()
+    model.heartbeat("plant-1", T0, kind="factory", interval=5.0)
+    model.heartbeat("plant-2", T0, kind="factory", interval=0.5)
+
+    silent = model.mark_offline_since(
+        T0 + dt.timedelta(seconds=4), timeout=3, missed_beats=3
+    )
+
+    assert silent == ["plant-2"]
+    assert model.node("plant-1")["online"] is True
+
+
 def test_leaving_heartbeat_takes_a_twin_offline_at_once() -> None:
     model = NetworkModel()
     model.heartbeat("plant-1", T0, kind="factory")
