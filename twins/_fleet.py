@@ -111,8 +111,7 @@ class FleetTwin(Twin):
 
     @classmethod
     def twin_ids(cls, settings: TwinSettings) -> list[str]:
-        network = load_network(settings.data_dir)
-        return [spec.twin_id for spec in network.specs() if spec.kind == cls.kind]
+        return load_network(settings.data_dir).twin_ids(cls.kind)
 
     def restore(self, state: dict[str, Any]) -> None:
         try:

@@ -214,6 +214,10 @@ class SupplyNetwork:
             if any(s == storage for _, s in pairs)
         )
 
+    def twin_ids(self, kind: str) -> list[str]:
+        """The ids of the twins of ``kind`` that the data implies."""
+        return [spec.twin_id for spec in self.specs() if spec.kind == kind]
+
     def specs(self) -> list[TwinSpec]:
         """The twins the data implies: a factory per plant, a warehouse per
         storage location, and the national fleet."""
