@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 from nats.js.kv import KeyValue
 
-from orchestrator._intake import until_current
+from orchestrator._intake import kept_value, until_current
 from thread import (
     ContractError,
     Contracts,
@@ -32,8 +32,6 @@ from thread import (
 )
 
 log = logging.getLogger(__name__)
-
-_DELETED = frozenset({"DEL", "PURGE"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,11 +127,10 @@ class Admissions:
                 self.contracts.add(JsonSchemaContract(ref, document))
 
     def _on_schema(self, entry: KeyValue.Entry) -> None:
-        if entry.operation in _DELETED or not entry.value:
-            return
+        value = kept_value(entry)
         ref = _ref_of_key(entry.key)
-        if ref is not None:
-            self._learn({ref: orjson.loads(entry.value)})
+        if value is not None and ref is not None:
+            self._learn({ref: orjson.loads(value)})
 
 
 def _ref_of_key(key: str) -> SchemaRef | None:

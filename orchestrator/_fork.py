@@ -18,7 +18,7 @@ import networkx as nx
 import orjson
 from nats.js.kv import KeyValue
 
-from orchestrator._intake import until_current
+from orchestrator._intake import kept_value, until_current
 from orchestrator._model import NetworkModel, days_of_cover
 from orchestrator._protocol import latest_contract
 from schemas import load_contracts
@@ -32,8 +32,6 @@ from thread import (
 )
 
 log = logging.getLogger(__name__)
-
-_DELETED = frozenset({"DEL", "PURGE"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +129,5 @@ async def _read(thread: Thread, bucket: KeyValue, name: str) -> list[tuple[str, 
         watcher = await bucket.watchall()
         cleanup.push_async_callback(watcher.stop)
         entries = await until_current(watcher, thread, name)
-    return [
-        (entry.key, entry.value)
-        for entry in entries
-        if entry.operation not in _DELETED and entry.value
-    ]
+    kept = [(entry.key, kept_value(entry)) for entry in entries]
+    return [(key, value) for key, value in kept if value is not None]

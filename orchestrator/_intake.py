@@ -33,6 +33,13 @@ class ArrivalGuard(SequenceGuard):
         return Admission.ACCEPT
 
 
+def kept_value(entry: KeyValue.Entry) -> bytes | None:
+    """What a KV entry holds; None when it deletes or purges its key, or is empty."""
+    if entry.operation in {"DEL", "PURGE"} or not entry.value:
+        return None
+    return entry.value
+
+
 async def until_current(
     watcher: KeyValue.KeyWatcher, thread: Thread, bucket: str
 ) -> list[KeyValue.Entry]:

@@ -34,7 +34,7 @@ from orchestrator._admission import Admissions
 from orchestrator._export import to_node_link
 from orchestrator._exposure import ExposureReport, exposure
 from orchestrator._impact import ImpactReport, impact
-from orchestrator._intake import ArrivalGuard, until_current
+from orchestrator._intake import ArrivalGuard, kept_value, until_current
 from orchestrator._model import NetworkModel
 from orchestrator._propagation import PropagationReport, propagate
 from orchestrator._protocol import (
@@ -71,8 +71,6 @@ from thread import (
 )
 
 log = logging.getLogger(__name__)
-
-_DELETED = frozenset({"DEL", "PURGE"})
 
 
 class Orchestrator:
@@ -326,8 +324,9 @@ class Orchestrator:
             cleanup.push_async_callback(watcher.stop)
             entries = await until_current(watcher, self.thread, bucket)
         for entry in entries:
-            if entry.operation not in _DELETED and entry.value:
-                await self._on_kept_state(entry.key, entry.value)
+            value = kept_value(entry)
+            if value is not None:
+                await self._on_kept_state(entry.key, value)
 
     async def _on_kept_state(self, twin_id: str, raw: bytes) -> None:
         self._kept.received += 1
@@ -349,7 +348,7 @@ class Orchestrator:
                 await self._on_registry(entry)
 
     async def _on_registry(self, entry: KeyValue.Entry) -> None:
-        if entry.operation in _DELETED:
+        if kept_value(entry) is None:
             self.admissions.withdraw(entry.key)
             if self.model.unregister(entry.key):
                 log.info("twin %s left the registry", entry.key, extra=_on(entry.key))

@@ -53,14 +53,19 @@ def test_list_prints_every_twin_the_data_implies() -> None:
     )
 
 
-async def test_twin_process_leaves_gracefully_on_sigterm(
-    nats_url: str, thread: Thread
+@pytest.mark.parametrize(
+    ("kind", "twin_id"),
+    [("warehouse", "storage-330"), ("shipment", "shipment-ocean")],
+    ids=["warehouse", "shipment"],
+)
+async def test_twin_process_joins_and_leaves_gracefully_on_sigterm(
+    nats_url: str, thread: Thread, kind: str, twin_id: str
 ) -> None:
-    beats = await watch(thread, Channel.HEARTBEAT, twin_id="storage-330")
+    beats = await watch(thread, Channel.HEARTBEAT, twin_id=twin_id)
     command = Path(sys.executable).with_name("twinweave")
     process = await asyncio.create_subprocess_exec(
         str(command),
-        *("twin", "run", "warehouse", "--id", "storage-330"),
+        *("twin", "run", kind, "--id", twin_id),
         *("--nats-url", nats_url, "--prefix", thread.subjects.prefix),
     )
     try:

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import re
-import signal
-import sys
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -127,27 +123,3 @@ def test_twin_list_all_adds_the_shipment_twins_to_the_network() -> None:
         "factory plant-1901",
         "shipment shipment-truck",
     )
-
-
-async def test_shipment_twin_process_joins_and_leaves_gracefully(
-    nats_url: str, thread: Thread
-) -> None:
-    beats = await watch(thread, Channel.HEARTBEAT, twin_id="shipment-ocean")
-    command = Path(sys.executable).with_name("twinweave")
-    process = await asyncio.create_subprocess_exec(
-        str(command),
-        *("twin", "run", "shipment", "--id", "shipment-ocean"),
-        *("--nats-url", nats_url, "--prefix", thread.subjects.prefix),
-    )
-    try:
-        await beats.until(lambda beat: not beat.leaving, timeout=8)
-        process.send_signal(signal.SIGTERM)
-        await beats.until(lambda beat: beat.leaving)
-        async with asyncio.timeout(5):
-            code = await process.wait()
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-
-    assert code == 0
